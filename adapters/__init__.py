@@ -1,0 +1,1 @@
+"""Infrastructure at the edges: DynamoDB persistence and table definitions."""

@@ -1,0 +1,320 @@
+"""CreditLedger: the one application service. Each command gets, decides, saves."""
+
+from __future__ import annotations
+
+import random
+import threading
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
+from typing import Any, ClassVar, TypeVar
+
+from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.domain import Aggregate
+from eventsourcing.persistence import IntegrityError, OperationalError
+
+from ledger.domain import errors
+from ledger.domain.org import Org, org_uuid
+from ledger.domain.plans import CATALOGUE
+from ledger.domain.receipts import EnquiryReceipt, TopUpReceipt, enquiry_uuid, top_up_uuid
+from ledger.models import Consumption, History, HistoryEvent, OrgStatus, TopUp, TrialStatus
+from ledger.validation import (
+    MAX_TOP_UP,
+    MAX_USER_LIMIT,
+    check_id,
+    check_note,
+    check_whole,
+)
+
+Clock = Callable[[], datetime]
+R = TypeVar("R")
+A = TypeVar("A", bound=Aggregate)
+_ENVELOPE = ("originator_id", "originator_version", "timestamp", "originator_topic")
+
+
+def system_clock() -> datetime:
+    return datetime.now(UTC)
+
+
+class CreditLedger(Application[uuid.UUID]):
+    """Commands and queries on orgs' credits; persistence is chosen by environment."""
+
+    env: ClassVar[dict[str, str]] = {
+        # Warm aggregates: a command costs one conditional write; a stale copy
+        # fails that write's version check and is reloaded (see _command).
+        "AGGREGATE_CACHE_MAXSIZE": "10000",
+        "AGGREGATE_CACHE_FASTFORWARD": "n",
+    }
+    snapshotting_intervals: ClassVar[dict[type[Any], int]] = {Org: 100}
+    attempts = 10
+    _lock_stripes = 64
+
+    def __init__(self, env: dict[str, str] | None = None, clock: Clock | None = None) -> None:
+        super().__init__(env)
+        self.clock: Clock = clock or system_clock
+        self._locks = [threading.Lock() for _ in range(self._lock_stripes)]
+
+    # --- commands ----------------------------------------------------------
+
+    def set_plan(self, org_id: str, plan: str) -> OrgStatus:
+        check_id("org_id", org_id)
+        if plan not in CATALOGUE:
+            raise errors.InvalidInput(f"plan must be one of {', '.join(CATALOGUE)}")
+
+        def decide(org: Org, now: datetime) -> OrgStatus:
+            org.set_plan(CATALOGUE[plan], now)
+            return self._status(org, now)
+
+        return self._command(org_id, decide)
+
+    def set_user_limit(self, org_id: str, limit: int | None) -> OrgStatus:
+        check_id("org_id", org_id)
+        if limit is not None:
+            check_whole("limit", limit, 0, MAX_USER_LIMIT)
+
+        def decide(org: Org, now: datetime) -> OrgStatus:
+            org.set_user_limit(limit, now)
+            return self._status(org, now)
+
+        return self._command(org_id, decide)
+
+    def consume_credit(self, org_id: str, *, user_id: str, enquiry_id: str) -> Consumption:
+        check_id("org_id", org_id)
+        check_id("user_id", user_id)
+        check_id("enquiry_id", enquiry_id)
+
+        def replay() -> Consumption | None:
+            receipt = self._find(EnquiryReceipt, enquiry_uuid(org_id, enquiry_id))
+            if receipt is None:
+                return None
+            if receipt.user_id != user_id:
+                raise errors.EnquiryConflict(
+                    f"enquiry {enquiry_id} was charged to another user"
+                )
+            return Consumption(
+                org_id=org_id,
+                user_id=user_id,
+                enquiry_id=enquiry_id,
+                consumed_at=receipt.consumed_at,
+                remaining=receipt.remaining,
+                user_remaining=receipt.user_remaining,
+                replayed=True,
+            )
+
+        def decide(org: Org, now: datetime) -> tuple[Consumption, list[Aggregate]]:
+            event = org.consume(user_id, enquiry_id, now)
+            receipt = EnquiryReceipt.record(
+                org_id, enquiry_id, user_id, now, event.remaining, event.user_remaining
+            )
+            answer = Consumption(
+                org_id=org_id,
+                user_id=user_id,
+                enquiry_id=enquiry_id,
+                consumed_at=now,
+                remaining=event.remaining,
+                user_remaining=event.user_remaining,
+            )
+            return answer, [receipt]
+
+        return self._command_with_receipt(org_id, decide, replay)
+
+    def top_up(
+        self,
+        org_id: str,
+        credits: int,
+        *,
+        top_up_id: str | None = None,
+        note: str | None = None,
+    ) -> TopUp:
+        check_id("org_id", org_id)
+        check_whole("credits", credits, 1, MAX_TOP_UP)
+        note = check_note(note)
+        chosen_id = check_id("top_up_id", top_up_id) if top_up_id else uuid.uuid4().hex
+
+        def replay() -> TopUp | None:
+            receipt = self._find(TopUpReceipt, top_up_uuid(org_id, chosen_id))
+            if receipt is None:
+                return None
+            if receipt.credits != credits:
+                raise errors.TopUpConflict(
+                    f"top-up {chosen_id} was granted with {receipt.credits} credits"
+                )
+            return TopUp(
+                org_id=org_id,
+                top_up_id=chosen_id,
+                credits=receipt.credits,
+                expires_at=receipt.expires_at,
+                limit=receipt.limit,
+                remaining=receipt.remaining,
+                replayed=True,
+            )
+
+        def decide(org: Org, now: datetime) -> tuple[TopUp, list[Aggregate]]:
+            event = org.top_up(chosen_id, credits, note, now)
+            receipt = TopUpReceipt.record(
+                org_id, chosen_id, credits, event.expires_at, event.limit, event.remaining, now
+            )
+            answer = TopUp(
+                org_id=org_id,
+                top_up_id=chosen_id,
+                credits=credits,
+                expires_at=event.expires_at,
+                limit=event.limit,
+                remaining=event.remaining,
+            )
+            return answer, [receipt]
+
+        return self._command_with_receipt(org_id, decide, replay)
+
+    # --- queries -----------------------------------------------------------
+
+    def status(self, org_id: str, at: datetime | None = None) -> OrgStatus:
+        """The org's status now, or as it stood at a past moment (rebuilt from events)."""
+        check_id("org_id", org_id)
+        if at is None:
+            now = self.clock()
+            return self._status(self._load(org_id), now)
+        org = self._load_at(org_id, at)
+        return self._status(org, at)
+
+    def history(self, org_id: str, after: int = 0, limit: int = 100) -> History:
+        check_id("org_id", org_id)
+        check_whole("after", after, 0, 2**62)
+        check_whole("limit", limit, 1, 1000)
+        found = list(self.events.get(org_uuid(org_id), gt=after or None, limit=limit + 1))
+        if not found and after == 0:
+            raise errors.OrgNotFound(f"org {org_id} has no history")
+        page = found[:limit]
+        return History(
+            org_id=org_id,
+            events=[
+                HistoryEvent(
+                    version=event.originator_version,
+                    type=type(event).__name__,
+                    occurred_at=event.timestamp,
+                    data={k: v for k, v in vars(event).items() if k not in _ENVELOPE},
+                )
+                for event in page
+            ],
+            next_after=page[-1].originator_version if len(found) > limit else None,
+        )
+
+    def org_events(self, org_id: str) -> Iterator[Any]:
+        """Every event of one org, oldest first (for replays and audits)."""
+        return iter(self.events.get(org_uuid(org_id)))
+
+    # --- the get, decide, save loop ----------------------------------------
+
+    def _command(self, org_id: str, decide: Callable[[Org, datetime], R]) -> R:
+        def decide_no_receipt(org: Org, now: datetime) -> tuple[R, list[Aggregate]]:
+            return decide(org, now), []
+
+        return self._command_with_receipt(org_id, decide_no_receipt, lambda: None)
+
+    def _command_with_receipt(
+        self,
+        org_id: str,
+        decide: Callable[[Org, datetime], tuple[R, list[Aggregate]]],
+        replay: Callable[[], R | None],
+    ) -> R:
+        """Decides on a warm copy of the org and saves it with one conditional write.
+
+        A conflict means another writer got there first: either the receipt
+        already exists (a repeat: answer as the first time), or the org moved on
+        (reload and decide again). Refusals are checked against receipts too,
+        since a repeat returns its first answer whatever the balance is now.
+        """
+        uid = org_uuid(org_id)
+        with self._locks[hash(org_id) % self._lock_stripes]:
+            for attempt in range(self.attempts):
+                org = self._writable(org_id)
+                now = max(self.clock(), org.modified_on)
+                try:
+                    answer, receipts = decide(org, now)
+                except errors.LedgerError:
+                    earlier = replay()
+                    if earlier is not None:
+                        return earlier
+                    raise
+                try:
+                    self.save(org, *receipts)
+                except (IntegrityError, OperationalError):
+                    self._evict(uid)
+                    earlier = replay()
+                    if earlier is not None:
+                        return earlier
+                    time.sleep(random.uniform(0, 0.002 * 2**attempt))
+                    continue
+                return answer
+        raise errors.Busy("the org is busy; try again")
+
+    def _writable(self, org_id: str) -> Org:
+        try:
+            org = self.repository.get(org_uuid(org_id))
+        except AggregateNotFoundError:
+            return Org.open(org_id, self.clock())
+        assert isinstance(org, Org)
+        return org
+
+    def _evict(self, uid: uuid.UUID) -> None:
+        cache = self.repository.cache
+        if cache is not None:
+            try:
+                cache.get(uid, evict=True)
+            except KeyError:
+                pass
+
+    def _find(self, kind: type[A], uid: uuid.UUID) -> A | None:
+        try:
+            found = self.repository.get(uid)
+        except AggregateNotFoundError:
+            return None
+        assert isinstance(found, kind)
+        return found
+
+    def _load(self, org_id: str) -> Org:
+        """The org as stored now, not the warm copy (another process may have written)."""
+        try:
+            org = self.repository.get(org_uuid(org_id), version=2**62)
+        except AggregateNotFoundError:
+            raise errors.OrgNotFound(f"org {org_id} has no history") from None
+        assert isinstance(org, Org)
+        return org
+
+    def _load_at(self, org_id: str, at: datetime) -> Org:
+        org: Any = None
+        for event in self.org_events(org_id):
+            if event.timestamp > at:
+                break
+            org = event.mutate(org)
+        if org is None:
+            raise errors.OrgNotFound(f"org {org_id} had no history at {at.isoformat()}")
+        assert isinstance(org, Org)
+        return org
+
+    @staticmethod
+    def _status(org: Org, now: datetime) -> OrgStatus:
+        standing = org.standing(now)
+        trial = None
+        if standing.is_trial:
+            assert standing.trial_started_at is not None and standing.trial_ends_at is not None
+            trial = TrialStatus(
+                started_at=standing.trial_started_at,
+                ends_at=standing.trial_ends_at,
+                credits=standing.allowance,
+                used=standing.used,
+                remaining=standing.remaining,
+            )
+        return OrgStatus(
+            org_id=org.org_id,
+            plan=standing.plan,
+            month=now.astimezone(UTC).strftime("%Y-%m"),
+            allowance=standing.allowance,
+            top_up_credits=standing.top_up_credits,
+            limit=standing.limit,
+            used=standing.used,
+            remaining=standing.remaining,
+            user_limit=org.user_limit,
+            trial=trial,
+        )

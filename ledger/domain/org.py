@@ -1,0 +1,233 @@
+"""The org aggregate: plan, per-user limit, trial and the current period's counters."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+from eventsourcing.domain import Aggregate
+
+from ledger.domain import errors
+from ledger.domain.periods import as_utc, month_end, month_key
+from ledger.domain.plans import CATALOGUE, TRIAL, Plan
+from ledger.domain.standing import Standing
+
+NAMESPACE = uuid.UUID("8c5b1c3e-2f7a-4a59-9a43-5f1d6b0f4c21")
+TRIAL_PERIOD = "trial"
+
+
+def org_uuid(org_id: str) -> uuid.UUID:
+    return uuid.uuid5(NAMESPACE, f"org:{org_id}")
+
+
+class Org(Aggregate):
+    """One stream per org; every invariant is checked under its version."""
+
+    class OrgOpened(Aggregate.Created):
+        org_id: str
+
+    class PlanSet(Aggregate.Event):
+        plan: str
+        previous_plan: str | None
+        trial_ends_at: datetime | None
+
+        def apply(self, org: Org) -> None:
+            org.plan = self.plan
+            if self.trial_ends_at is not None:
+                org.trial_started_at = self.timestamp
+                org._reset(TRIAL_PERIOD)
+            else:
+                org.had_paid_plan = True
+                org._roll(self.timestamp)
+
+    class UserLimitSet(Aggregate.Event):
+        limit: int | None
+
+        def apply(self, org: Org) -> None:
+            org.user_limit = self.limit
+
+    class CreditConsumed(Aggregate.Event):
+        enquiry_id: str
+        user_id: str
+        paid_by: str  # "plan" or "top_up"
+        period: str
+        remaining: int
+        user_remaining: int | None
+
+        def apply(self, org: Org) -> None:
+            org._roll(self.timestamp)
+            org.used += 1
+            org.by_user[self.user_id] = org.by_user.get(self.user_id, 0) + 1
+
+    class TopUpGranted(Aggregate.Event):
+        top_up_id: str
+        credits: int
+        expires_at: datetime
+        period: str
+        note: str | None
+        limit: int
+        remaining: int
+
+        def apply(self, org: Org) -> None:
+            org._roll(self.timestamp)
+            org.top_up_credits += self.credits
+
+    def __init__(self, org_id: str) -> None:
+        self.org_id = org_id
+        self.plan: str | None = None
+        self.user_limit: int | None = None
+        self.trial_started_at: datetime | None = None
+        self.had_paid_plan = False
+        self.period: str | None = None
+        self.used = 0
+        self.top_up_credits = 0
+        self.by_user: dict[str, int] = {}
+
+    @classmethod
+    def open(cls, org_id: str, now: datetime) -> Org:
+        return cls._create(cls.OrgOpened, id=org_uuid(org_id), org_id=org_id, timestamp=now)
+
+    # --- state over time -------------------------------------------------
+
+    def _reset(self, period: str) -> None:
+        self.period = period
+        self.used = 0
+        self.top_up_credits = 0
+        self.by_user = {}
+
+    def _roll(self, moment: datetime) -> None:
+        """Paid counters belong to a calendar month: a new month starts at zero."""
+        if self.plan is not None and self.plan != TRIAL:
+            key = month_key(moment)
+            if self.period != key:
+                self._reset(key)
+
+    def _current_period(self, now: datetime) -> str | None:
+        if self.plan is None:
+            return None
+        return TRIAL_PERIOD if self.plan == TRIAL else month_key(now)
+
+    def trial_ends_at(self) -> datetime | None:
+        if self.trial_started_at is None:
+            return None
+        duration = CATALOGUE[TRIAL].duration
+        assert duration is not None
+        return self.trial_started_at + duration
+
+    def standing(self, now: datetime) -> Standing:
+        now = as_utc(now)
+        period = self._current_period(now)
+        if period is None:
+            return Standing(plan=None, period=None, allowance=0, top_up_credits=0, used=0)
+        current = self.period == period
+        used = self.used if current else 0
+        top_ups = self.top_up_credits if current else 0
+        allowance = CATALOGUE[self.plan].credits if self.plan else 0
+        if period == TRIAL_PERIOD:
+            ends_at = self.trial_ends_at()
+            assert ends_at is not None and self.trial_started_at is not None
+            return Standing(
+                plan=self.plan,
+                period=period,
+                allowance=allowance,
+                top_up_credits=top_ups,
+                used=used,
+                trial_started_at=self.trial_started_at,
+                trial_ends_at=ends_at,
+                trial_running=now < ends_at,
+                expires_at=ends_at,
+            )
+        return Standing(
+            plan=self.plan,
+            period=period,
+            allowance=allowance,
+            top_up_credits=top_ups,
+            used=used,
+            expires_at=month_end(period),
+        )
+
+    def user_used(self, user_id: str, now: datetime) -> int:
+        if self.period != self._current_period(now):
+            return 0
+        return self.by_user.get(user_id, 0)
+
+    # --- commands ----------------------------------------------------------
+
+    def set_plan(self, plan: Plan, now: datetime) -> None:
+        if plan.name == self.plan:
+            if not plan.is_trial or self.standing(now).trial_running:
+                return  # idempotent: same plan, or the trial that still runs
+        if plan.is_trial:
+            if self.had_paid_plan or self.trial_started_at is not None:
+                raise errors.TrialNotAvailable(
+                    "a trial can be started once, and only before any paid plan"
+                )
+        elif not plan.open_to_new:
+            raise errors.PlanClosed(f"the {plan.name} plan is closed to new subscribers")
+        ends_at = now + plan.duration if plan.duration is not None else None
+        self.trigger_event(
+            self.PlanSet,
+            plan=plan.name,
+            previous_plan=self.plan,
+            trial_ends_at=ends_at,
+            timestamp=now,
+        )
+
+    def set_user_limit(self, limit: int | None, now: datetime) -> None:
+        if limit == self.user_limit:
+            return
+        self.trigger_event(self.UserLimitSet, limit=limit, timestamp=now)
+
+    def check_has_running_plan(self, standing: Standing, for_top_up: bool = False) -> None:
+        if standing.plan is None:
+            error: type[errors.LedgerError] = errors.TopUpNoPlan if for_top_up else errors.NoPlan
+            raise error("the org has no plan")
+        if standing.trial_ends_at is not None and not standing.trial_running:
+            error = errors.TopUpTrialExpired if for_top_up else errors.TrialExpired
+            raise error("the trial is over; a paid plan is needed")
+
+    def consume(self, user_id: str, enquiry_id: str, now: datetime) -> CreditConsumed:
+        standing = self.standing(now)
+        self.check_has_running_plan(standing)
+        if standing.remaining <= 0:
+            if standing.is_trial:
+                raise errors.TrialLimitReached("the trial's credits are used up")
+            raise errors.OrgLimitReached("the org has no credits left this month")
+        user_used = self.user_used(user_id, now)
+        if self.user_limit is not None and user_used >= self.user_limit:
+            raise errors.UserLimitReached("the user has reached the per-user limit")
+        assert standing.period is not None
+        self.trigger_event(
+            self.CreditConsumed,
+            enquiry_id=enquiry_id,
+            user_id=user_id,
+            paid_by="plan" if standing.used < standing.allowance else "top_up",
+            period=standing.period,
+            remaining=standing.remaining - 1,
+            user_remaining=None if self.user_limit is None else self.user_limit - user_used - 1,
+            timestamp=now,
+        )
+        return self._last_event(self.CreditConsumed)
+
+    def top_up(self, top_up_id: str, credits: int, note: str | None, now: datetime) -> TopUpGranted:
+        standing = self.standing(now)
+        self.check_has_running_plan(standing, for_top_up=True)
+        assert standing.period is not None and standing.expires_at is not None
+        self.trigger_event(
+            self.TopUpGranted,
+            top_up_id=top_up_id,
+            credits=credits,
+            expires_at=standing.expires_at,
+            period=standing.period,
+            note=note,
+            limit=standing.limit + credits,
+            remaining=standing.remaining + credits,
+            timestamp=now,
+        )
+        return self._last_event(self.TopUpGranted)
+
+    def _last_event(self, kind: type[Any]) -> Any:
+        event = self.pending_events[-1]
+        assert isinstance(event, kind)
+        return event

@@ -1,0 +1,120 @@
+"""One small aggregate per charged enquiry and per top-up id.
+
+Each is created once; a second creation for the same id fails the store's
+version check, so a repeat can never charge twice, even across processes.
+Each keeps the answer that was given, for idempotent repeats.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from eventsourcing.domain import Aggregate
+
+from ledger.domain.org import NAMESPACE
+
+
+def enquiry_uuid(org_id: str, enquiry_id: str) -> uuid.UUID:
+    return uuid.uuid5(NAMESPACE, f"enquiry:{org_id}:{enquiry_id}")
+
+
+def top_up_uuid(org_id: str, top_up_id: str) -> uuid.UUID:
+    return uuid.uuid5(NAMESPACE, f"top-up:{org_id}:{top_up_id}")
+
+
+class EnquiryReceipt(Aggregate):
+    class Recorded(Aggregate.Created):
+        org_id: str
+        enquiry_id: str
+        user_id: str
+        consumed_at: datetime
+        remaining: int
+        user_remaining: int | None
+
+    def __init__(
+        self,
+        org_id: str,
+        enquiry_id: str,
+        user_id: str,
+        consumed_at: datetime,
+        remaining: int,
+        user_remaining: int | None,
+    ) -> None:
+        self.org_id = org_id
+        self.enquiry_id = enquiry_id
+        self.user_id = user_id
+        self.consumed_at = consumed_at
+        self.remaining = remaining
+        self.user_remaining = user_remaining
+
+    @classmethod
+    def record(
+        cls,
+        org_id: str,
+        enquiry_id: str,
+        user_id: str,
+        consumed_at: datetime,
+        remaining: int,
+        user_remaining: int | None,
+    ) -> EnquiryReceipt:
+        return cls._create(
+            cls.Recorded,
+            id=enquiry_uuid(org_id, enquiry_id),
+            org_id=org_id,
+            enquiry_id=enquiry_id,
+            user_id=user_id,
+            consumed_at=consumed_at,
+            remaining=remaining,
+            user_remaining=user_remaining,
+            timestamp=consumed_at,
+        )
+
+
+class TopUpReceipt(Aggregate):
+    class Recorded(Aggregate.Created):
+        org_id: str
+        top_up_id: str
+        credits: int
+        expires_at: datetime
+        limit: int
+        remaining: int
+
+    def __init__(
+        self,
+        org_id: str,
+        top_up_id: str,
+        credits: int,
+        expires_at: datetime,
+        limit: int,
+        remaining: int,
+    ) -> None:
+        self.org_id = org_id
+        self.top_up_id = top_up_id
+        self.credits = credits
+        self.expires_at = expires_at
+        self.limit = limit
+        self.remaining = remaining
+
+    @classmethod
+    def record(
+        cls,
+        org_id: str,
+        top_up_id: str,
+        credits: int,
+        expires_at: datetime,
+        limit: int,
+        remaining: int,
+        granted_at: datetime,
+    ) -> TopUpReceipt:
+        return cls._create(
+            cls.Recorded,
+            id=top_up_uuid(org_id, top_up_id),
+            org_id=org_id,
+            top_up_id=top_up_id,
+            credits=credits,
+            expires_at=expires_at,
+            limit=limit,
+            remaining=remaining,
+            timestamp=granted_at,
+        )

@@ -1,0 +1,33 @@
+"""What an org may use at a moment: a pure view over its state."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+
+@dataclass(frozen=True)
+class Standing:
+    plan: str | None
+    period: str | None  # "YYYY-MM", "trial", or None without a plan
+    allowance: int
+    top_up_credits: int
+    used: int
+    trial_started_at: datetime | None = None
+    trial_ends_at: datetime | None = None
+    trial_running: bool = False
+    expires_at: datetime | None = None  # when this period's credits expire
+
+    @property
+    def limit(self) -> int:
+        return self.allowance + self.top_up_credits
+
+    @property
+    def remaining(self) -> int:
+        if self.trial_ends_at is not None and not self.trial_running:
+            return 0
+        return max(0, self.limit - self.used)
+
+    @property
+    def is_trial(self) -> bool:
+        return self.trial_started_at is not None and self.period == "trial"

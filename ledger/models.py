@@ -1,0 +1,66 @@
+"""The ledger's answers, as pydantic models (the same shapes as the HTTP bodies)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class TrialStatus(BaseModel):
+    started_at: datetime
+    ends_at: datetime
+    credits: int
+    used: int
+    remaining: int
+
+
+class OrgStatus(BaseModel):
+    org_id: str
+    plan: str | None
+    month: str
+    allowance: int
+    top_up_credits: int
+    limit: int
+    used: int
+    remaining: int
+    user_limit: int | None
+    trial: TrialStatus | None
+
+
+class Consumption(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    org_id: str
+    user_id: str
+    enquiry_id: str
+    consumed_at: datetime
+    remaining: int
+    user_remaining: int | None
+    replayed: bool = Field(default=False, exclude=True)
+
+
+class TopUp(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    org_id: str
+    top_up_id: str
+    credits: int
+    expires_at: datetime
+    limit: int
+    remaining: int
+    replayed: bool = Field(default=False, exclude=True)
+
+
+class HistoryEvent(BaseModel):
+    version: int
+    type: str
+    occurred_at: datetime
+    data: dict[str, Any]
+
+
+class History(BaseModel):
+    org_id: str
+    events: list[HistoryEvent]
+    next_after: int | None

@@ -1,0 +1,75 @@
+"""Shared fixtures: a controllable clock and a ledger on each store."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from ledger import CreditLedger
+
+
+class FakeClock:
+    """A clock the test moves by hand."""
+
+    def __init__(self, start: datetime) -> None:
+        self.now = start
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def set(self, moment: datetime) -> None:
+        self.now = moment
+
+    def advance(self, **delta: float) -> datetime:
+        self.now = self.now + timedelta(**delta)
+        return self.now
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock(datetime(2026, 11, 5, 12, 0, tzinfo=UTC))
+
+
+LedgerFactory = Callable[..., CreditLedger]
+
+# Each store a rule test runs on; the DynamoDB store adds itself here.
+STORES = ["memory", "sqlite"]
+
+
+def _store_env(store: str, tmp_path: Path) -> dict[str, str]:
+    if store == "memory":
+        return {"PERSISTENCE_MODULE": "eventsourcing.popo"}
+    if store == "sqlite":
+        return {
+            "PERSISTENCE_MODULE": "eventsourcing.sqlite",
+            "SQLITE_DBNAME": str(tmp_path / "events.sqlite"),
+        }
+    raise ValueError(store)
+
+
+@pytest.fixture(params=STORES)
+def store(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+@pytest.fixture
+def make_ledger(store: str, tmp_path: Path) -> Iterator[LedgerFactory]:
+    """Builds ledgers that share one store (two instances = two processes' views)."""
+    made: list[CreditLedger] = []
+
+    def make(clock: Callable[[], datetime] | None = None) -> CreditLedger:
+        ledger = CreditLedger(env=_store_env(store, tmp_path), clock=clock)
+        made.append(ledger)
+        return ledger
+
+    yield make
+    for ledger in made:
+        ledger.close()
+
+
+@pytest.fixture
+def ledger(make_ledger: LedgerFactory, clock: FakeClock) -> CreditLedger:
+    return make_ledger(clock)

@@ -129,7 +129,7 @@ class CreditLedger(Application[uuid.UUID]):
         check_id("org_id", org_id)
         check_whole("credits", credits, 1, MAX_TOP_UP)
         note = check_note(note)
-        chosen_id = check_id("top_up_id", top_up_id) if top_up_id else uuid.uuid4().hex
+        chosen_id = check_id("top_up_id", top_up_id) if top_up_id is not None else uuid.uuid4().hex
 
         def replay() -> TopUp | None:
             receipt = self._find(TopUpReceipt, top_up_uuid(org_id, chosen_id))

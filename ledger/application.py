@@ -24,6 +24,7 @@ from ledger.validation import (
     MAX_TOP_UP,
     MAX_USER_LIMIT,
     check_id,
+    check_moment,
     check_note,
     check_whole,
 )
@@ -174,6 +175,7 @@ class CreditLedger(Application[uuid.UUID]):
         if at is None:
             now = self.clock()
             return self._status(self._load(org_id), now)
+        check_moment("at", at)
         org = self._load_at(org_id, at)
         return self._status(org, at)
 

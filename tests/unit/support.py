@@ -32,7 +32,7 @@ def refused(ledger: CreditLedger, org_id: str, code: str, command: Callable[[], 
 
 
 def use(
-    ledger: CreditLedger, org_id: str, count: int, user_id: str = "u-1", prefix: str = "e"
+    ledger: CreditLedger, org_id: str, count: int, user_id: str = "u-1", prefix: str = "auto"
 ) -> list[Consumption]:
     """Consumes `count` credits, each with a fresh enquiry id."""
     return [

@@ -240,7 +240,11 @@ class CreditLedger(Application[uuid.UUID]):
                     earlier = replay()
                     if earlier is not None:
                         return earlier
+                    if self._stale(org):
+                        continue
                     raise
+                if not org.pending_events and not receipts and self._stale(org):
+                    continue
                 try:
                     self.save(org, *receipts)
                 except (IntegrityError, OperationalError):
@@ -260,6 +264,17 @@ class CreditLedger(Application[uuid.UUID]):
             return Org.open(org_id, self.clock())
         assert isinstance(org, Org)
         return org
+
+    def _stale(self, org: Org) -> bool:
+        """Whether another writer has moved the org on since this copy was cached.
+
+        A decision that writes nothing (a refusal, a no-op) has no version
+        check to catch a stale copy, so it is checked here, with one read.
+        """
+        if not any(True for _ in self.events.get(org.id, gt=org.version, limit=1)):
+            return False
+        self._evict(org.id)
+        return True
 
     def _evict(self, uid: uuid.UUID) -> None:
         cache = self.repository.cache

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import random
 import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
-from typing import Any, ClassVar, TypeVar
+from typing import Any, ClassVar, TypeVar, cast
 
 from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.domain import Aggregate
@@ -23,6 +24,7 @@ from ledger.validation import (
     MAX_TOP_UP,
     MAX_USER_LIMIT,
     check_id,
+    check_moment,
     check_note,
     check_whole,
 )
@@ -89,9 +91,7 @@ class CreditLedger(Application[uuid.UUID]):
             if receipt is None:
                 return None
             if receipt.user_id != user_id:
-                raise errors.EnquiryConflict(
-                    f"enquiry {enquiry_id} was charged to another user"
-                )
+                raise errors.EnquiryConflict(f"enquiry {enquiry_id} was charged to another user")
             return Consumption(
                 org_id=org_id,
                 user_id=user_id,
@@ -130,7 +130,7 @@ class CreditLedger(Application[uuid.UUID]):
         check_id("org_id", org_id)
         check_whole("credits", credits, 1, MAX_TOP_UP)
         note = check_note(note)
-        chosen_id = check_id("top_up_id", top_up_id) if top_up_id else uuid.uuid4().hex
+        chosen_id = check_id("top_up_id", top_up_id) if top_up_id is not None else uuid.uuid4().hex
 
         def replay() -> TopUp | None:
             receipt = self._find(TopUpReceipt, top_up_uuid(org_id, chosen_id))
@@ -175,6 +175,7 @@ class CreditLedger(Application[uuid.UUID]):
         if at is None:
             now = self.clock()
             return self._status(self._load(org_id), now)
+        check_moment("at", at)
         org = self._load_at(org_id, at)
         return self._status(org, at)
 
@@ -182,7 +183,7 @@ class CreditLedger(Application[uuid.UUID]):
         check_id("org_id", org_id)
         check_whole("after", after, 0, 2**62)
         check_whole("limit", limit, 1, 1000)
-        found = list(self.events.get(org_uuid(org_id), gt=after or None, limit=limit + 1))
+        found = list(self.org_events(org_id, after=after, limit=limit + 1))
         if not found and after == 0:
             raise errors.OrgNotFound(f"org {org_id} has no history")
         page = found[:limit]
@@ -200,9 +201,12 @@ class CreditLedger(Application[uuid.UUID]):
             next_after=page[-1].originator_version if len(found) > limit else None,
         )
 
-    def org_events(self, org_id: str) -> Iterator[Any]:
-        """Every event of one org, oldest first (for replays and audits)."""
-        return iter(self.events.get(org_uuid(org_id)))
+    def org_events(
+        self, org_id: str, after: int = 0, limit: int | None = None
+    ) -> Iterator[Aggregate.Event]:
+        """The events of one org after a version, oldest first (for replays and audits)."""
+        events = self.events.get(org_uuid(org_id), gt=after or None, limit=limit)
+        return cast("Iterator[Aggregate.Event]", iter(events))
 
     # --- the get, decide, save loop ----------------------------------------
 
@@ -236,7 +240,11 @@ class CreditLedger(Application[uuid.UUID]):
                     earlier = replay()
                     if earlier is not None:
                         return earlier
+                    if self._stale(org):
+                        continue
                     raise
+                if not org.pending_events and not receipts and self._stale(org):
+                    continue
                 try:
                     self.save(org, *receipts)
                 except (IntegrityError, OperationalError):
@@ -246,28 +254,39 @@ class CreditLedger(Application[uuid.UUID]):
                         return earlier
                     time.sleep(random.uniform(0, 0.002 * 2**attempt))
                     continue
+                for receipt in receipts:
+                    self._evict(receipt.id)  # receipts are read only on repeats: keep orgs warm
                 return answer
         raise errors.Busy("the org is busy; try again")
 
     def _writable(self, org_id: str) -> Org:
         try:
-            org = self.repository.get(org_uuid(org_id))
+            org: Aggregate = self.repository.get(org_uuid(org_id))
         except AggregateNotFoundError:
             return Org.open(org_id, self.clock())
         assert isinstance(org, Org)
         return org
 
+    def _stale(self, org: Org) -> bool:
+        """Whether another writer has moved the org on since this copy was cached.
+
+        A decision that writes nothing (a refusal, a no-op) has no version
+        check to catch a stale copy, so it is checked here, with one read.
+        """
+        if not any(True for _ in self.events.get(org.id, gt=org.version, limit=1)):
+            return False
+        self._evict(org.id)
+        return True
+
     def _evict(self, uid: uuid.UUID) -> None:
         cache = self.repository.cache
         if cache is not None:
-            try:
+            with contextlib.suppress(KeyError):
                 cache.get(uid, evict=True)
-            except KeyError:
-                pass
 
     def _find(self, kind: type[A], uid: uuid.UUID) -> A | None:
         try:
-            found = self.repository.get(uid)
+            found: Aggregate = self.repository.get(uid)
         except AggregateNotFoundError:
             return None
         assert isinstance(found, kind)
@@ -276,7 +295,7 @@ class CreditLedger(Application[uuid.UUID]):
     def _load(self, org_id: str) -> Org:
         """The org as stored now, not the warm copy (another process may have written)."""
         try:
-            org = self.repository.get(org_uuid(org_id), version=2**62)
+            org: Aggregate = self.repository.get(org_uuid(org_id), version=2**62)
         except AggregateNotFoundError:
             raise errors.OrgNotFound(f"org {org_id} has no history") from None
         assert isinstance(org, Org)

@@ -1,0 +1,1 @@
+"""Monthly balances and the alert policy, as pure functions over the ledger's events."""

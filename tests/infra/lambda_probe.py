@@ -9,7 +9,9 @@ MODE "import" imports the handler's module and reports where each module came
 from. MODE "invoke" appends SITE (for moto only) after the asset, mocks AWS,
 creates the tables and bus named by the environment (from the asset's own
 adapters.tables), invokes the handler with sample events and reports what it
-answered, plus any module the handler had to borrow from SITE.
+answered, plus any module loaded from SITE that neither moto nor one of its
+requirements provides (moto loads its own modules lazily): a module the handler
+had to borrow because the asset lacks it.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import base64
 import importlib
 import json
 import os
+import re
 import sys
 import sysconfig
 from datetime import datetime
@@ -26,6 +29,7 @@ from typing import Any
 
 MODE, HANDLER, CODE, LAYER, SITE, RESULT = sys.argv[1:7]
 ASSET = [CODE, str(Path(LAYER) / "python")]
+MOTO_EXTRAS = {"dynamodb", "dynamodbstreams", "events", "sqs"}  # what the probe mocks
 STDLIB = {sysconfig.get_paths()[key] for key in ("stdlib", "platstdlib")}
 
 
@@ -56,6 +60,37 @@ def origins(names: set[str]) -> dict[str, str]:
         else:
             found[name] = file
     return found
+
+
+def harness_modules() -> set[str]:
+    """Top-level modules of moto and of everything it may require, from SITE."""
+    from importlib import metadata
+
+    def key(name: str) -> str:
+        return re.sub(r"[-_.]+", "-", name).lower()
+
+    dists = {key(d.metadata["Name"]): d for d in metadata.distributions(path=[SITE])}
+    seen: set[str] = set()
+    todo = ["moto"]
+    while todo:
+        name = key(todo.pop())
+        if name in seen or name not in dists:
+            continue
+        seen.add(name)
+        for requirement in dists[name].requires or []:
+            extra = re.search(r"extra\s*==\s*['\"]([^'\"]+)", requirement)
+            if extra is None or (name == "moto" and extra.group(1) in MOTO_EXTRAS):
+                todo.append(re.split(r"[^A-Za-z0-9._-]", requirement, maxsplit=1)[0])
+    modules = set()
+    for name in seen:
+        listed = dists[name].read_text("top_level.txt")
+        if listed:
+            modules.update(listed.split())
+        else:
+            files = dists[name].files or []
+            tops = {f.parts[0] for f in files if not f.parts[0].endswith((".dist-info", ".."))}
+            modules.update(top.removesuffix(".py") for top in tops)
+    return modules
 
 
 def load(handler: str) -> Any:
@@ -233,10 +268,11 @@ def main() -> None:
             else:
                 result = run_notifier(handler)
             loaded = origins(set(sys.modules) - before)
+            harness = harness_modules()
             result["borrowed"] = {
                 name: origin
                 for name, origin in loaded.items()
-                if origin.startswith(SITE) and name.split(".")[0] != "moto"
+                if origin.startswith(SITE) and name.split(".")[0] not in harness
             }
     Path(RESULT).write_text(json.dumps(result, default=str))
 

@@ -65,3 +65,11 @@ def test_every_queue_is_encrypted_and_tls_only(synth: Synth) -> None:
         assert queue["Properties"]["SqsManagedSseEnabled"] is True, key
         assert queue["Properties"]["MessageRetentionPeriod"] == 14 * 24 * 3600, key
         assert_tls_only(resources, key)
+
+
+def test_the_rules_pick_up_what_the_alert_bus_adapter_puts() -> None:
+    """The projector's own rule pattern (when present) and the deployed rules agree."""
+    alert_bus = pytest.importorskip("adapters.alert_bus")
+    pattern = alert_bus.ALERT_RULE_PATTERN
+    assert pattern["source"] == [ALERT_SOURCE]
+    assert set(pattern["detail-type"]) == set(ALERT_TYPES)

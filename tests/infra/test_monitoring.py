@@ -12,6 +12,7 @@ from stacks.settings import (
     METRIC_CREDITS_CONSUMED,
     METRIC_CREDITS_REFUSED,
     METRICS_NAMESPACE,
+    SERVICE,
 )
 from tests.infra.synth import Synth
 from tests.infra.template import Resources
@@ -66,3 +67,10 @@ def test_the_dashboard_shows_the_ledgers_metrics(synth: Synth) -> None:
         assert f'MetricName=\\\\\\"{name}\\\\\\"' in body or name in body
     assert METRICS_NAMESPACE in body
     assert "IteratorAge" in body and "MatchedEvents" in body
+
+
+def test_the_handlers_emit_into_the_namespace_the_dashboard_reads() -> None:
+    from handlers import observability
+
+    assert observability.NAMESPACE == METRICS_NAMESPACE
+    assert observability.SERVICE == SERVICE

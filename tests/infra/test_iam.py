@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from adapters.tables import EVENTS, PROJECTIONS
+from stacks.alerts import ALERT_TYPES
 from tests.infra.synth import Synth
-from tests.infra.template import Resources, grants
+from tests.infra.template import Resources, grants, referenced
 
 READ = {"dynamodb:GetItem", "dynamodb:Query", "dynamodb:BatchGetItem"}
 WRITE = {"dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:BatchWriteItem"}
@@ -77,3 +78,23 @@ def test_functions_write_logs_to_their_own_group_only(synth: Synth) -> None:
         groups = [key for key, actions in allowed.items() if actions & LOGS]
         assert groups == [_log_group(synth, handler)]
         assert allowed[groups[0]] == LOGS
+
+
+def test_only_this_api_and_the_alert_rules_may_invoke_functions(synth: Synth) -> None:
+    resources = Resources(synth.template)
+    api = resources.function("handlers.api.handler")[0]
+    notifier = resources.function("handlers.notifier.handler")[0]
+    rest_api = resources.id_at("Api/Api/Resource")
+    rules = [resources.id_at(f"Alerts/{kind}Rule/Resource") for kind in ALERT_TYPES]
+    permissions = resources.of_type("AWS::Lambda::Permission").values()
+    callers = sorted(
+        (
+            min(referenced(props["FunctionName"])),
+            props["Principal"],
+            min(referenced(props["SourceArn"])),
+        )
+        for props in (permission["Properties"] for permission in permissions)
+    )
+    expected = [(api, "apigateway.amazonaws.com", rest_api)]
+    expected += [(notifier, "events.amazonaws.com", rule) for rule in rules]
+    assert callers == sorted(expected)

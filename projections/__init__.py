@@ -1,0 +1,1 @@
+"""Monthly balances and alerts, folded from the ledger's events (pure, no I/O)."""

@@ -89,9 +89,7 @@ class CreditLedger(Application[uuid.UUID]):
             if receipt is None:
                 return None
             if receipt.user_id != user_id:
-                raise errors.EnquiryConflict(
-                    f"enquiry {enquiry_id} was charged to another user"
-                )
+                raise errors.EnquiryConflict(f"enquiry {enquiry_id} was charged to another user")
             return Consumption(
                 org_id=org_id,
                 user_id=user_id,

@@ -49,7 +49,10 @@ class ProjectionStore(ABC):
     @abstractmethod
     def org_keys(self) -> Iterator[str]: ...
 
-    # Where a follower of an ordered log got to (local mode); not every store needs it.
+    # For a follower of one ordered log (local mode); not every store needs them.
+    def pending_org_keys(self) -> list[str]:
+        raise NotImplementedError
+
     def position(self, name: str) -> int:
         raise NotImplementedError
 
@@ -100,6 +103,9 @@ class MemoryProjectionStore(ProjectionStore):
 
     def org_keys(self) -> Iterator[str]:
         return iter(sorted(self.heads))
+
+    def pending_org_keys(self) -> list[str]:
+        return [key for key, alerts in self.unpublished.items() if alerts]
 
     def position(self, name: str) -> int:
         return self.positions.get(name, 0)

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import random
 import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
-from typing import Any, ClassVar, TypeVar
+from typing import Any, ClassVar, TypeVar, cast
 
 from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.domain import Aggregate
@@ -180,7 +181,7 @@ class CreditLedger(Application[uuid.UUID]):
         check_id("org_id", org_id)
         check_whole("after", after, 0, 2**62)
         check_whole("limit", limit, 1, 1000)
-        found = list(self.events.get(org_uuid(org_id), gt=after or None, limit=limit + 1))
+        found = list(self.org_events(org_id, after=after, limit=limit + 1))
         if not found and after == 0:
             raise errors.OrgNotFound(f"org {org_id} has no history")
         page = found[:limit]
@@ -198,9 +199,12 @@ class CreditLedger(Application[uuid.UUID]):
             next_after=page[-1].originator_version if len(found) > limit else None,
         )
 
-    def org_events(self, org_id: str) -> Iterator[Any]:
-        """Every event of one org, oldest first (for replays and audits)."""
-        return iter(self.events.get(org_uuid(org_id)))
+    def org_events(
+        self, org_id: str, after: int = 0, limit: int | None = None
+    ) -> Iterator[Aggregate.Event]:
+        """The events of one org after a version, oldest first (for replays and audits)."""
+        events = self.events.get(org_uuid(org_id), gt=after or None, limit=limit)
+        return cast("Iterator[Aggregate.Event]", iter(events))
 
     # --- the get, decide, save loop ----------------------------------------
 
@@ -249,7 +253,7 @@ class CreditLedger(Application[uuid.UUID]):
 
     def _writable(self, org_id: str) -> Org:
         try:
-            org = self.repository.get(org_uuid(org_id))
+            org: Aggregate = self.repository.get(org_uuid(org_id))
         except AggregateNotFoundError:
             return Org.open(org_id, self.clock())
         assert isinstance(org, Org)
@@ -258,14 +262,12 @@ class CreditLedger(Application[uuid.UUID]):
     def _evict(self, uid: uuid.UUID) -> None:
         cache = self.repository.cache
         if cache is not None:
-            try:
+            with contextlib.suppress(KeyError):
                 cache.get(uid, evict=True)
-            except KeyError:
-                pass
 
     def _find(self, kind: type[A], uid: uuid.UUID) -> A | None:
         try:
-            found = self.repository.get(uid)
+            found: Aggregate = self.repository.get(uid)
         except AggregateNotFoundError:
             return None
         assert isinstance(found, kind)
@@ -274,7 +276,7 @@ class CreditLedger(Application[uuid.UUID]):
     def _load(self, org_id: str) -> Org:
         """The org as stored now, not the warm copy (another process may have written)."""
         try:
-            org = self.repository.get(org_uuid(org_id), version=2**62)
+            org: Aggregate = self.repository.get(org_uuid(org_id), version=2**62)
         except AggregateNotFoundError:
             raise errors.OrgNotFound(f"org {org_id} has no history") from None
         assert isinstance(org, Org)

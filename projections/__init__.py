@@ -1,1 +1,1 @@
-"""Monthly balances and alerts, folded from the ledger's events (pure, no I/O)."""
+"""Monthly balances and the alert policy, as pure functions over the ledger's events."""

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Any
 
 from eventsourcing.domain import Aggregate
 
@@ -155,9 +154,9 @@ class Org(Aggregate):
     # --- commands ----------------------------------------------------------
 
     def set_plan(self, plan: Plan, now: datetime) -> None:
-        if plan.name == self.plan:
-            if not plan.is_trial or self.standing(now).trial_running:
-                return  # idempotent: same plan, or the trial that still runs
+        same = plan.name == self.plan
+        if same and (not plan.is_trial or self.standing(now).trial_running):
+            return  # idempotent: same plan, or the trial that still runs
         if plan.is_trial:
             if self.had_paid_plan or self.trial_started_at is not None:
                 raise errors.TrialNotAvailable(
@@ -208,7 +207,9 @@ class Org(Aggregate):
             user_remaining=None if self.user_limit is None else self.user_limit - user_used - 1,
             timestamp=now,
         )
-        return self._last_event(self.CreditConsumed)
+        event = self.pending_events[-1]
+        assert isinstance(event, Org.CreditConsumed)
+        return event
 
     def top_up(self, top_up_id: str, credits: int, note: str | None, now: datetime) -> TopUpGranted:
         standing = self.standing(now)
@@ -225,9 +226,6 @@ class Org(Aggregate):
             remaining=standing.remaining + credits,
             timestamp=now,
         )
-        return self._last_event(self.TopUpGranted)
-
-    def _last_event(self, kind: type[Any]) -> Any:
         event = self.pending_events[-1]
-        assert isinstance(event, kind)
+        assert isinstance(event, Org.TopUpGranted)
         return event

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
-from enum import Enum
+from enum import StrEnum
 
 
-class Period(str, Enum):
+class Period(StrEnum):
     MONTH = "month"  # credits renew each calendar month (UTC)
     TRIAL = "trial"  # credits are given once, for a fixed span from the start
 

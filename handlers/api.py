@@ -1,0 +1,90 @@
+"""The REST API: one resolver, served by API Gateway and by `ledger serve` alike."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
+from aws_lambda_powertools.event_handler.exceptions import NotFoundError
+from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
+from aws_lambda_powertools.metrics import MetricUnit
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from handlers import errors
+from handlers.observability import logger, metrics, tracer
+from handlers.routes import credits, orgs
+from ledger.domain.errors import CreditRefused, LedgerError
+
+app = APIGatewayRestResolver(enable_validation=True)
+app.include_router(orgs.router)
+app.include_router(credits.router)
+app.enable_swagger(path="/swagger", title="Credit ledger", version="1.0.0")
+
+
+@app.get("/health")
+def health() -> dict[str, str]:
+    return {"status": "ok"}
+
+
+@app.get("/openapi.json", include_in_schema=False)
+def openapi() -> Response[Any]:
+    return Response(
+        status_code=200,
+        content_type="application/json",
+        body=app.get_openapi_json_schema(title="Credit ledger", version="1.0.0"),
+    )
+
+
+@app.exception_handler(LedgerError)
+def on_ledger_error(error: LedgerError) -> Response[Any]:
+    if isinstance(error, CreditRefused):
+        metrics.add_metric(name="CreditsRefused", unit=MetricUnit.Count, value=1)
+    return errors.ledger_error_response(error)
+
+
+@app.exception_handler(RequestValidationError)
+def on_validation_error(error: RequestValidationError) -> Response[Any]:
+    return errors.validation_error_response(error)
+
+
+@app.not_found
+def on_not_found(_: NotFoundError) -> Response[Any]:
+    return errors.error_response(404, "NOT_FOUND", "no such route")
+
+
+@app.exception_handler(Exception)
+def on_unexpected(error: Exception) -> Response[Any]:
+    logger.exception("unexpected failure")
+    return errors.error_response(500, "INTERNAL", "an unexpected error occurred")
+
+
+def resolve(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    """Refuses oversized bodies before anything parses them, then routes."""
+    body = event.get("body") or ""
+    if len(body.encode() if isinstance(body, str) else body) > errors.MAX_BODY_BYTES:
+        message = f"the body is larger than {errors.MAX_BODY_BYTES} bytes"
+        return {
+            "statusCode": 413,
+            "multiValueHeaders": {"Content-Type": ["application/json"]},
+            "body": errors.error_body("PAYLOAD_TOO_LARGE", message),
+            "isBase64Encoded": False,
+        }
+    return app.resolve(_as_json(event), context)
+
+
+def _as_json(event: dict[str, Any]) -> dict[str, Any]:
+    """Bodies are JSON whatever Content-Type says (curl -d sends a form type)."""
+    for key in ("headers", "multiValueHeaders"):
+        headers = {k: v for k, v in (event.get(key) or {}).items() if k.lower() != "content-type"}
+        headers["content-type"] = (
+            ["application/json"] if key == "multiValueHeaders" else "application/json"
+        )
+        event[key] = headers
+    return event
+
+
+@logger.inject_lambda_context(correlation_id_path="requestContext.requestId")
+@tracer.capture_lambda_handler
+@metrics.log_metrics
+def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    return resolve(event, context)

@@ -1,0 +1,56 @@
+"""One mapping from failures to the error body {"error": {"code", "message"}}."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from aws_lambda_powertools.event_handler import Response, content_types
+from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
+
+from ledger.domain import errors
+
+MAX_BODY_BYTES = 16 * 1024
+
+_STATUS: list[tuple[type[errors.LedgerError], int]] = [
+    (errors.CreditRefused, 402),
+    (errors.Conflict, 409),
+    (errors.InvalidInput, 422),
+    (errors.OrgNotFound, 404),
+    (errors.Busy, 503),
+]
+
+
+def error_body(code: str, message: str) -> str:
+    return json.dumps({"error": {"code": code, "message": message}})
+
+
+def error_response(status: int, code: str, message: str, **headers: str) -> Response[Any]:
+    return Response(
+        status_code=status,
+        content_type=content_types.APPLICATION_JSON,
+        body=error_body(code, message),
+        headers=headers or None,
+    )
+
+
+def ledger_error_response(error: errors.LedgerError) -> Response[Any]:
+    status = next((s for kind, s in _STATUS if isinstance(error, kind)), 400)
+    headers = {"Retry-After": "1"} if status == 503 else {}
+    return error_response(status, error.code, error.message, **headers)
+
+
+def validation_error_response(error: RequestValidationError) -> Response[Any]:
+    problems = error.errors()
+    if any(problem.get("type") == "json_invalid" for problem in problems):
+        return error_response(400, "BAD_REQUEST", "the body is not valid JSON")
+    return error_response(422, "VALIDATION_ERROR", describe(problems))
+
+
+def describe(problems: Any) -> str:
+    parts = []
+    for problem in list(problems)[:5]:
+        location = [str(part) for part in problem.get("loc", ()) if part != "body"]
+        field = ".".join(location) or "body"
+        parts.append(f"{field}: {problem.get('msg', 'invalid')}")
+    return "; ".join(parts)

@@ -1,0 +1,29 @@
+"""Using a credit and topping up: both idempotent, both answer 201 then 200 on a repeat."""
+
+from __future__ import annotations
+
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.router import APIGatewayRouter
+from aws_lambda_powertools.metrics import MetricUnit
+
+from handlers.observability import metrics
+from handlers.routes.common import OrgId, json_response
+from handlers.schemas import ConsumeBody, TopUpBody
+from handlers.wiring import get_ledger
+from ledger.models import Consumption, TopUp
+
+router = APIGatewayRouter()
+
+
+@router.post("/orgs/<org_id>/enquiries")
+def consume_credit(org_id: OrgId, body: ConsumeBody) -> Response[Consumption]:
+    result = get_ledger().consume_credit(org_id, user_id=body.user_id, enquiry_id=body.enquiry_id)
+    if not result.replayed:
+        metrics.add_metric(name="CreditsConsumed", unit=MetricUnit.Count, value=1)
+    return json_response(result, status=200 if result.replayed else 201, replayed=result.replayed)
+
+
+@router.post("/orgs/<org_id>/top-ups")
+def top_up(org_id: OrgId, body: TopUpBody) -> Response[TopUp]:
+    result = get_ledger().top_up(org_id, body.credits, top_up_id=body.top_up_id, note=body.note)
+    return json_response(result, status=200 if result.replayed else 201, replayed=result.replayed)

@@ -1,0 +1,40 @@
+"""Plan, per-user limit, status and history of an org."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.openapi.params import Query
+from aws_lambda_powertools.event_handler.router import APIGatewayRouter
+
+from handlers.routes.common import OrgId, json_response
+from handlers.schemas import SetPlanBody, SetUserLimitBody
+from handlers.wiring import get_ledger
+from ledger.models import History, OrgStatus
+
+router = APIGatewayRouter()
+
+
+@router.put("/orgs/<org_id>/plan", responses={200: {"description": "org status"}})
+def set_plan(org_id: OrgId, body: SetPlanBody) -> Response[OrgStatus]:
+    return json_response(get_ledger().set_plan(org_id, body.plan))
+
+
+@router.put("/orgs/<org_id>/user-limit")
+def set_user_limit(org_id: OrgId, body: SetUserLimitBody) -> Response[OrgStatus]:
+    return json_response(get_ledger().set_user_limit(org_id, body.limit))
+
+
+@router.get("/orgs/<org_id>")
+def get_status(org_id: OrgId) -> Response[OrgStatus]:
+    return json_response(get_ledger().status(org_id))
+
+
+@router.get("/orgs/<org_id>/events")
+def get_events(
+    org_id: OrgId,
+    after: Annotated[int, Query(ge=0)] = 0,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+) -> Response[History]:
+    return json_response(get_ledger().history(org_id, after=after, limit=limit))

@@ -1,0 +1,1 @@
+"""The whole ledger on one machine: HTTP server, background work, command line."""

@@ -1,0 +1,117 @@
+"""The `ledger` command: serve the API, and read-only views for support and auditors."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from datetime import datetime
+from pathlib import Path
+
+from localmode.settings import configure
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    return int(args.run(args) or 0)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="ledger", description="The credit ledger.")
+    commands = parser.add_subparsers(required=True, metavar="COMMAND")
+
+    serve = commands.add_parser("serve", help="run the HTTP API on this machine")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    _data_dir(serve)
+    serve.set_defaults(run=_serve)
+
+    status = commands.add_parser("status", help="an org's status, now or at a past moment")
+    status.add_argument("org_id")
+    status.add_argument(
+        "--at", type=_moment, help="ISO 8601 time with zone, e.g. 2026-11-05T12:00Z"
+    )
+    _data_dir(status)
+    status.set_defaults(run=_status)
+
+    history = commands.add_parser("history", help="an org's events as a table")
+    history.add_argument("org_id")
+    history.add_argument("--json", action="store_true", help="one JSON object per line")
+    _data_dir(history)
+    history.set_defaults(run=_history)
+    return parser
+
+
+def _data_dir(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--data-dir", type=Path, default=Path(".ledger"))
+
+
+def _moment(text: str) -> datetime:
+    moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    if moment.tzinfo is None:
+        raise argparse.ArgumentTypeError("give a time zone, e.g. 2026-11-05T12:00:00Z")
+    return moment
+
+
+def _open_ledger(data_dir: Path):  # type: ignore[no-untyped-def]
+    from ledger import CreditLedger
+
+    return CreditLedger(env=configure(data_dir))
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from localmode.runtime import run
+
+    return run(args.host, args.port, args.data_dir)
+
+
+def _status(args: argparse.Namespace) -> int:
+    from ledger import LedgerError
+
+    try:
+        status = _open_ledger(args.data_dir).status(args.org_id, at=args.at)
+    except LedgerError as error:
+        print(f"{error.code}: {error.message}", file=sys.stderr)
+        return 1
+    print(status.model_dump_json(indent=2))
+    return 0
+
+
+def _history(args: argparse.Namespace) -> int:
+    from ledger import LedgerError
+
+    ledger = _open_ledger(args.data_dir)
+    after = 0
+    rows: list[list[str]] = []
+    try:
+        while True:
+            page = ledger.history(args.org_id, after=after, limit=1000)
+            for event in page.events:
+                if args.json:
+                    print(event.model_dump_json())
+                else:
+                    data = json.dumps(event.data, default=str, separators=(",", ":"))
+                    rows.append(
+                        [str(event.version), event.occurred_at.isoformat(), event.type, data]
+                    )
+            if page.next_after is None:
+                break
+            after = page.next_after
+    except LedgerError as error:
+        print(f"{error.code}: {error.message}", file=sys.stderr)
+        return 1
+    if not args.json:
+        _print_table(["version", "occurred_at", "type", "data"], rows)
+    return 0
+
+
+def _print_table(header: list[str], rows: list[list[str]]) -> None:
+    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header) - 1)]
+    for row in [header, *rows]:
+        cells = [cell.ljust(width) for cell, width in zip(row, widths, strict=False)]
+        print("  ".join([*cells, row[-1]]))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

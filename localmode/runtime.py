@@ -1,0 +1,42 @@
+"""Starts the local server and its background workers, and stops them cleanly."""
+
+from __future__ import annotations
+
+import signal
+import sys
+from pathlib import Path
+from types import FrameType
+
+from localmode.settings import configure
+
+
+def run(host: str, port: int, data_dir: Path) -> int:
+    env = configure(data_dir)
+    # Imported after configure(): powertools reads its settings at import time.
+    from handlers import wiring
+    from handlers.observability import logger
+    from ledger import CreditLedger
+    from localmode.server import describe, make_server
+
+    ledger = CreditLedger(env=env)
+    wiring.use_ledger(ledger)
+    server = make_server(host, port)
+
+    def stop(signum: int, _: FrameType | None) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, stop)
+    print(describe(server), flush=True)
+    logger.info("ledger serving", extra={"host": host, "port": port, "data_dir": str(data_dir)})
+    try:
+        server.serve_forever(poll_interval=0.2)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+        ledger.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(run("127.0.0.1", 8000, Path(".ledger")))

@@ -1,0 +1,124 @@
+"""`ledger serve`: HTTP on loopback, fed to the same resolver that API Gateway calls."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qs, unquote, urlsplit
+
+from handlers.api import resolve
+from handlers.errors import MAX_BODY_BYTES, error_body
+from handlers.observability import logger
+
+DRAIN_LIMIT = 10 * 1024 * 1024  # API Gateway's own cap on a request body
+
+
+def proxy_event(
+    method: str, target: str, headers: dict[str, str], body: str | None
+) -> dict[str, Any]:
+    """The API Gateway (REST, proxy) event for one HTTP request."""
+    parts = urlsplit(target)
+    path = unquote(parts.path) or "/"
+    query = parse_qs(parts.query, keep_blank_values=True)
+    return {
+        "resource": path,
+        "path": path,
+        "httpMethod": method,
+        "headers": headers,
+        "multiValueHeaders": {name: [value] for name, value in headers.items()},
+        "queryStringParameters": {k: v[-1] for k, v in query.items()} or None,
+        "multiValueQueryStringParameters": query or None,
+        "pathParameters": None,
+        "stageVariables": None,
+        "body": body,
+        "isBase64Encoded": False,
+        "requestContext": {
+            "requestId": uuid.uuid4().hex,
+            "stage": "local",
+            "path": path,
+            "httpMethod": method,
+            "resourcePath": path,
+            "identity": {"sourceIp": "127.0.0.1"},
+        },
+    }
+
+
+class RequestHandler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server_version = "credit-ledger"
+
+    def do_GET(self) -> None:
+        self._dispatch()
+
+    do_PUT = do_POST = do_DELETE = do_PATCH = do_HEAD = do_OPTIONS = do_GET
+
+    def _dispatch(self) -> None:
+        try:
+            length = int(self.headers.get("Content-Length") or 0)
+        except ValueError:
+            return self._error(400, "BAD_REQUEST", "Content-Length is not a number")
+        if length > MAX_BODY_BYTES:
+            self._discard(length)
+            return self._error(413, "PAYLOAD_TOO_LARGE", f"the body is over {MAX_BODY_BYTES} bytes")
+        raw = self.rfile.read(length) if length > 0 else b""
+        try:
+            body = raw.decode("utf-8") if raw else None
+        except UnicodeDecodeError:
+            return self._error(400, "BAD_REQUEST", "the body is not UTF-8")
+        headers = {name: value for name, value in self.headers.items()}
+        result = resolve(proxy_event(self.command, self.path, headers, body), None)
+        self._send(result["statusCode"], _flat_headers(result), result.get("body") or "")
+
+    def _discard(self, length: int) -> None:
+        """Reads an oversized body away (up to a cap) so the client sees the answer."""
+        if length > DRAIN_LIMIT:
+            self.close_connection = True
+            return
+        while length > 0:
+            chunk = self.rfile.read(min(length, 65536))
+            if not chunk:
+                break
+            length -= len(chunk)
+
+    def _error(self, status: int, code: str, message: str) -> None:
+        self._send(status, {"Content-Type": "application/json"}, error_body(code, message))
+
+    def _send(self, status: int, headers: dict[str, str], body: str) -> None:
+        payload = body.encode("utf-8")
+        self.send_response(status)
+        for name, value in headers.items():
+            if name.lower() not in ("content-length", "connection"):
+                self.send_header(name, value)
+        self.send_header("Content-Length", str(len(payload)))
+        if self.close_connection:
+            self.send_header("Connection", "close")
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(payload)
+
+    def log_message(self, format: str, *args: Any) -> None:
+        logger.debug("http %s", format % args)
+
+
+def _flat_headers(result: dict[str, Any]) -> dict[str, str]:
+    headers = {k: str(v) for k, v in (result.get("headers") or {}).items()}
+    for name, values in (result.get("multiValueHeaders") or {}).items():
+        headers[name] = ", ".join(str(v) for v in values)
+    return headers
+
+
+class LedgerServer(ThreadingHTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+    request_queue_size = 128
+
+
+def make_server(host: str, port: int) -> LedgerServer:
+    return LedgerServer((host, port), RequestHandler)
+
+
+def describe(server: LedgerServer) -> str:
+    host, port = server.server_address[:2]
+    return json.dumps({"listening": f"http://{host!s}:{port}"})

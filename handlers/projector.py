@@ -23,7 +23,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from handlers.observability import logger, metrics, tracer
 from handlers.stream_records import doorbell
-from handlers.wiring import get_ledger
+from handlers.wiring import get_ledger, get_projection_store
 from projections.projector import LedgerEvents, Projector
 from projections.settings import AlertSettings
 
@@ -38,12 +38,9 @@ def get_projector() -> Projector:
         import boto3
 
         from adapters.alert_bus import EventBridgeAlertSink
-        from adapters.projection_dynamodb import DynamoDBProjectionStore
-        from adapters.tables import PROJECTIONS
 
-        table = os.environ.get(PROJECTIONS.name_env, PROJECTIONS.default_name)
         _projector = Projector(
-            DynamoDBProjectionStore(boto3.client("dynamodb"), table),
+            get_projection_store(),
             LedgerEvents(get_ledger()),
             EventBridgeAlertSink(boto3.client("events")),
             AlertSettings.from_env(os.environ),

@@ -99,11 +99,12 @@ def run_scenario(
     use("trial-co", 7)  # LimitReached (trial)
     use("acme", 10, "u-3")  # LimitReached at 110
     clock.set(datetime(2026, 11, 28, tzinfo=UTC))
-    ledger.set_plan("trial-co", "Enterprise")
-    use("trial-co", 300)
-    ledger.set_plan("trial-co", "Basic")  # LimitReached by downgrade
+    ledger.set_plan("trial-co", "Basic")
+    use("trial-co", 30)  # 30% used, forecast 33: nothing
+    ledger.set_plan("trial-co", "Lite")  # LimitReached by downgrade
     clock.set(datetime(2026, 12, 29, tzinfo=UTC))
-    use("acme", 85)  # NearLimit by threshold in December
+    ledger.set_plan("acme", "Lite")
+    use("acme", 16)  # NearLimit by threshold in December
     use("quiet", 1)
     on_step()
     return ["acme", "trial-co", "quiet"]

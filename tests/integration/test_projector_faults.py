@@ -31,7 +31,7 @@ SCENARIO_ALERTS = [  # (org, period, kind, limit of a LimitReached), from the ev
     ("acme", "2026-11", "LimitReached", 110),
     ("acme", "2026-11", "NearLimit", None),
     ("acme", "2026-12", "NearLimit", None),
-    ("trial-co", "2026-11", "LimitReached", 100),
+    ("trial-co", "2026-11", "LimitReached", 20),
     ("trial-co", "trial", "LimitReached", 10),
     ("trial-co", "trial", "NearLimit", None),
 ]

@@ -1,8 +1,8 @@
 """Reads a DynamoDB stream record of the event table as a doorbell: which org, which version.
 
-Only the keys (and the topic, when the image has one) are read: the projector
-fetches the events themselves from the event store, so it does not depend on
-how the rest of the item is laid out.
+Only the keys and the topic are read (adapters.dynamodb.items lays them out):
+the projector fetches the events themselves from the event store, so a
+record's payload is never trusted or decoded here.
 """
 
 from __future__ import annotations
@@ -12,35 +12,25 @@ from typing import Any
 
 from eventsourcing.utils import get_topic
 
-from adapters.tables import EVENTS
+from adapters.dynamodb.items import STREAM, TOPIC, VERSION
 from ledger.domain.org import Org
 
 _ORG_TOPIC = get_topic(Org) + "."
-_STREAM_KEY = EVENTS.partition_key[0]
-_VERSION_KEY = EVENTS.sort_key[0] if EVENTS.sort_key else "version"
 
 
 def doorbell(record: Any) -> tuple[uuid.UUID, int] | None:
-    """(originator id, version) for a new item that may hold an org event; None to skip."""
+    """(org id, version) for a new org event item; None for anything else."""
     if record.event_name is None or record.event_name.name == "REMOVE":
         return None
-    stream = record.dynamodb
-    if stream is None:
-        return None
-    keys = stream.keys
+    raw = record.raw_event.get("dynamodb") or {}
+    keys, image = raw.get("Keys") or {}, raw.get("NewImage") or {}
     try:
-        originator = uuid.UUID(str(keys[_STREAM_KEY]))
-        version = int(keys[_VERSION_KEY])
+        # Snapshots ("snapshot#<id>") and any other non-event item fail here.
+        originator = uuid.UUID(keys[STREAM]["S"])
+        version = int(keys[VERSION]["N"])
     except (KeyError, ValueError, TypeError):
-        return None  # not an event item (a head or marker item, say)
-    if version < 1 or not _may_be_org_event(stream.raw_event.get("NewImage") or {}):
         return None
+    topic = (image.get(TOPIC) or {}).get("S")
+    if version < 1 or (topic is not None and not topic.startswith(_ORG_TOPIC)):
+        return None  # receipts have their own streams and no balance
     return originator, version
-
-
-def _may_be_org_event(image: dict[str, Any]) -> bool:
-    """False only when the image names a topic that is not an org event (a receipt)."""
-    for name, value in image.items():
-        if "topic" in name.lower() and isinstance(value, dict) and "S" in value:
-            return str(value["S"]).startswith(_ORG_TOPIC)
-    return True

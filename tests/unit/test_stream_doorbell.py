@@ -31,3 +31,8 @@ def test_receipts_removals_and_other_items_do_not_ring() -> None:
     assert doorbell(record(stream_id="head#acme")) is None
     assert doorbell(record(version="0")) is None
     assert doorbell(DynamoDBRecord({"eventName": "INSERT"})) is None
+
+
+def test_snapshots_do_not_ring() -> None:
+    topic = "ledger.domain.org:Org"
+    assert doorbell(record(stream_id=f"snapshot#{ORG}", topic=topic)) is None

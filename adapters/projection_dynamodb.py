@@ -129,10 +129,17 @@ class DynamoDBProjectionStore(ProjectionStore):
         }
 
     def pending(self, org_key: str) -> list[Alert]:
+        return self.head_and_pending(org_key)[1]
+
+    def head_and_pending(self, org_key: str) -> tuple[OrgView | None, list[Alert]]:
+        """The head item carries both: one consistent read."""
         item = self._get(org_key, HEAD)
-        found = item.get("pending", {}).get("M", {}) if item else {}
+        if item is None:
+            return None, []
+        found = item.get("pending", {}).get("M", {})
         alerts = [Alert.from_json(value["S"]) for value in found.values()]
-        return sorted(alerts, key=lambda a: a.occurred_at)
+        view = OrgView.from_dict(json.loads(item["view"]["S"]))
+        return view, sorted(alerts, key=lambda a: a.occurred_at)
 
     def mark_published(self, org_key: str, alert_ids: Iterable[str]) -> None:
         names = {f"#a{i}": alert_id for i, alert_id in enumerate(alert_ids)}

@@ -85,36 +85,43 @@ class Projector:
         otherwise the store is read. With `seen_version`, an org already at or past
         it is left alone without reading the event store.
         """
-        key = str(org_key)
+        return self._catch_up(str(org_key), org_key, events, seen_version)[0]
+
+    def _catch_up(
+        self, key: str, org_key: uuid.UUID, events: Sequence[Any], seen_version: int | None
+    ) -> tuple[OrgView | None, list[Alert]]:
+        """Returns the view and the alerts pending after it (read with the head)."""
         conflicts = 0
         while conflicts < self.attempts:
-            head = self.store.head(key)
+            head, pending = self.store.head_and_pending(key)
             version = head.version if head else 0
             if seen_version is not None and version >= seen_version:
-                return head
+                return head, pending
             new = [e for e in events if e.originator_version > version]
             if events and not new:
-                return head
+                return head, pending
             if not new or new[0].originator_version != version + 1:
                 new = list(self.source.events_after(org_key, version, READ_CHUNK))
             if not new:
-                return head
+                return head, pending
             if head is None and not is_org_event(new[0]):
-                return None  # another kind of aggregate (a receipt): nothing to project
+                return None, []  # another kind of aggregate (a receipt): nothing to project
             view, balances, alerts, used = fold(head, new, self.settings)
             assert view is not None
             if not self.store.save(key, version, view, balances, alerts):
                 conflicts += 1  # another invocation moved it on: look again
                 continue
             if used == len(new) < READ_CHUNK:
-                return view
+                return view, pending + alerts
             events, seen_version = (), None  # a long history: save in steps
         raise ProjectionBusy(f"projection of {key} kept moving")
 
     def publish_pending(self, org_key: uuid.UUID) -> list[str]:
         """Publishes the org's pending alerts; raises if the sink did not take them all."""
         key = str(org_key)
-        pending = self.store.pending(key)
+        return self._publish(key, self.store.pending(key))
+
+    def _publish(self, key: str, pending: list[Alert]) -> list[str]:
         if not pending or self.sink is None:
             return []
         taken = self.sink.publish(pending)
@@ -127,9 +134,13 @@ class Projector:
     def handle(
         self, org_key: uuid.UUID, events: Sequence[Any] = (), seen_version: int | None = None
     ) -> list[str]:
-        """One doorbell: catch up, then publish what is pending (now or from before)."""
-        self.project(org_key, events, seen_version)
-        return self.publish_pending(org_key)
+        """One doorbell: catch up, then publish what is pending (now or from before).
+
+        The pending alerts come with the head's read, so a doorbell for an org
+        already up to date costs one read of the projection."""
+        key = str(org_key)
+        _, pending = self._catch_up(key, org_key, events, seen_version)
+        return self._publish(key, pending)
 
 
 class LedgerEvents:

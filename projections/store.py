@@ -43,6 +43,10 @@ class ProjectionStore(ABC):
     @abstractmethod
     def pending(self, org_key: str) -> list[Alert]: ...
 
+    def head_and_pending(self, org_key: str) -> tuple[OrgView | None, list[Alert]]:
+        """Both at once; a store that keeps them together reads once."""
+        return self.head(org_key), self.pending(org_key)
+
     @abstractmethod
     def mark_published(self, org_key: str, alert_ids: Iterable[str]) -> None: ...
 

@@ -59,6 +59,8 @@ def test_save_and_read_back(store: ProjectionStore) -> None:
     assert store.balances(KEY) == [NOV]
     assert [a.alert_id for a in store.pending(KEY)] == [alert(80).alert_id]
     assert store.pending(KEY) == [alert(80)]
+    assert store.head_and_pending(KEY) == (VIEW, [alert(80)])
+    assert store.head_and_pending("other") == (None, [])
     assert list(store.org_keys()) == [KEY]
 
 

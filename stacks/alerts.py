@@ -9,12 +9,13 @@ from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_lambda_destinations as destinations
 from constructs import Construct
 
+from projections.alerts import KINDS, SOURCE
 from stacks.functions import LedgerCode, ledger_function
 from stacks.queues import dead_letter_queue, work_queue
 
-# The one place the deployed rule patterns are defined.
-ALERT_SOURCE = "credit-ledger"
-ALERT_TYPES = ("NearLimit", "LimitReached")
+# The rule patterns, one per alert type, from the alert definitions the projector emits.
+ALERT_SOURCE = SOURCE
+ALERT_TYPES = tuple(KINDS)
 
 
 def alert_pattern(detail_type: str) -> dict[str, list[str]]:

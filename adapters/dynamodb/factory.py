@@ -35,8 +35,10 @@ class DynamoDBFactory(InfrastructureFactory[TrackingRecorder]):
 
     def aggregate_recorder(self, purpose: str = "events") -> AggregateRecorder:
         # Each purpose gets its own key space; events keep the plain aggregate id.
+        # Only snapshots are compressed: the stream processor reads events as they are.
         prefix = {"events": "", "snapshots": SNAPSHOT_PREFIX}.get(purpose, f"{purpose}#")
-        return DynamoDBAggregateRecorder(self.client, self.table_name, prefix)
+        compress = purpose == "snapshots"
+        return DynamoDBAggregateRecorder(self.client, self.table_name, prefix, compress)
 
     def application_recorder(self) -> ApplicationRecorder:
         return DynamoDBApplicationRecorder(self.client, self.table_name)

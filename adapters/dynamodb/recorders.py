@@ -32,10 +32,13 @@ class NotificationsNotSupported(NotSupportedError, NotImplementedError):
 class DynamoDBAggregateRecorder(AggregateRecorder):
     """Events of each aggregate in its own partition, ordered by version."""
 
-    def __init__(self, client: Any, table_name: str, prefix: str = "") -> None:
+    def __init__(
+        self, client: Any, table_name: str, prefix: str = "", compress: bool = False
+    ) -> None:
         self.client = client
         self.table_name = table_name
         self.prefix = prefix  # "" for events, "snapshot#" for snapshots
+        self.compress = compress  # large states zlib-compressed (snapshots only)
 
     # --- writing -------------------------------------------------------------
 
@@ -45,7 +48,7 @@ class DynamoDBAggregateRecorder(AggregateRecorder):
         if kwargs.get("tracking") is not None:
             raise NotSupportedError("tracking records are not stored in DynamoDB")
         self._check_unique(stored_events)
-        items = [to_item(event, self.prefix) for event in stored_events]
+        items = [to_item(event, self.prefix, self.compress) for event in stored_events]
         try:
             if len(items) == 1:
                 self._put(items[0])

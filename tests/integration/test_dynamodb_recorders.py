@@ -25,7 +25,7 @@ from adapters.dynamodb.recorders import (
     DynamoDBApplicationRecorder,
     NotificationsNotSupported,
 )
-from tests.dynamodb_support import create_events_table, dynamodb_env
+from tests.dynamodb_support import client, create_events_table, dynamodb_env
 
 NO_LOG = "DynamoDB has no table-wide notification log; the projector reads DynamoDB Streams"
 
@@ -65,6 +65,18 @@ class TestSnapshotsRecorder(MotoTable, AggregateRecorderTestCase):
         snapshots.insert_events([snapshot])
         assert events.select_events(event.originator_id) == [event]
         assert snapshots.select_events(event.originator_id) == [snapshot]
+
+    def test_large_snapshots_are_compressed(self) -> None:
+        recorder = self.create_recorder()
+        counts = ",".join(f'"user-{n:06d}":{n % 50}' for n in range(30_000)).encode()
+        snapshot = StoredEvent(uuid4(), 100, "topic", b"{" + counts + b"}")
+        recorder.insert_events([snapshot])
+        assert recorder.select_events(snapshot.originator_id) == [snapshot]
+        item = client().get_item(
+            TableName=self.env.get("LEDGER_EVENTS_TABLE"),
+            Key={"stream_id": {"S": f"snapshot#{snapshot.originator_id}"}, "version": {"N": "100"}},
+        )["Item"]
+        assert len(snapshot.state) > 400_000 > 4 * len(item["state_z"]["B"])
 
 
 class TestApplicationRecorder(MotoTable, AggregateRecorderTestCase):

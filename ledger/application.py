@@ -24,6 +24,7 @@ from ledger.validation import (
     MAX_TOP_UP,
     MAX_USER_LIMIT,
     check_id,
+    check_moment,
     check_note,
     check_whole,
 )
@@ -129,7 +130,7 @@ class CreditLedger(Application[uuid.UUID]):
         check_id("org_id", org_id)
         check_whole("credits", credits, 1, MAX_TOP_UP)
         note = check_note(note)
-        chosen_id = check_id("top_up_id", top_up_id) if top_up_id else uuid.uuid4().hex
+        chosen_id = check_id("top_up_id", top_up_id) if top_up_id is not None else uuid.uuid4().hex
 
         def replay() -> TopUp | None:
             receipt = self._find(TopUpReceipt, top_up_uuid(org_id, chosen_id))
@@ -174,6 +175,7 @@ class CreditLedger(Application[uuid.UUID]):
         if at is None:
             now = self.clock()
             return self._status(self._load(org_id), now)
+        check_moment("at", at)
         org = self._load_at(org_id, at)
         return self._status(org, at)
 
@@ -238,7 +240,11 @@ class CreditLedger(Application[uuid.UUID]):
                     earlier = replay()
                     if earlier is not None:
                         return earlier
+                    if self._stale(org):
+                        continue
                     raise
+                if not org.pending_events and not receipts and self._stale(org):
+                    continue
                 try:
                     self.save(org, *receipts)
                 except (IntegrityError, OperationalError):
@@ -248,6 +254,8 @@ class CreditLedger(Application[uuid.UUID]):
                         return earlier
                     time.sleep(random.uniform(0, 0.002 * 2**attempt))
                     continue
+                for receipt in receipts:
+                    self._evict(receipt.id)  # receipts are read only on repeats: keep orgs warm
                 return answer
         raise errors.Busy("the org is busy; try again")
 
@@ -258,6 +266,17 @@ class CreditLedger(Application[uuid.UUID]):
             return Org.open(org_id, self.clock())
         assert isinstance(org, Org)
         return org
+
+    def _stale(self, org: Org) -> bool:
+        """Whether another writer has moved the org on since this copy was cached.
+
+        A decision that writes nothing (a refusal, a no-op) has no version
+        check to catch a stale copy, so it is checked here, with one read.
+        """
+        if not any(True for _ in self.events.get(org.id, gt=org.version, limit=1)):
+            return False
+        self._evict(org.id)
+        return True
 
     def _evict(self, uid: uuid.UUID) -> None:
         cache = self.repository.cache

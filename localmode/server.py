@@ -12,6 +12,8 @@ from handlers.api import resolve
 from handlers.errors import MAX_BODY_BYTES, error_body
 from handlers.observability import logger
 
+DRAIN_LIMIT = 10 * 1024 * 1024  # API Gateway's own cap on a request body
+
 
 def proxy_event(
     method: str, target: str, headers: dict[str, str], body: str | None
@@ -58,7 +60,7 @@ class RequestHandler(BaseHTTPRequestHandler):
         except ValueError:
             return self._error(400, "BAD_REQUEST", "Content-Length is not a number")
         if length > MAX_BODY_BYTES:
-            self.close_connection = True  # the body is left unread
+            self._discard(length)
             return self._error(413, "PAYLOAD_TOO_LARGE", f"the body is over {MAX_BODY_BYTES} bytes")
         raw = self.rfile.read(length) if length > 0 else b""
         try:
@@ -68,6 +70,17 @@ class RequestHandler(BaseHTTPRequestHandler):
         headers = {name: value for name, value in self.headers.items()}
         result = resolve(proxy_event(self.command, self.path, headers, body), None)
         self._send(result["statusCode"], _flat_headers(result), result.get("body") or "")
+
+    def _discard(self, length: int) -> None:
+        """Reads an oversized body away (up to a cap) so the client sees the answer."""
+        if length > DRAIN_LIMIT:
+            self.close_connection = True
+            return
+        while length > 0:
+            chunk = self.rfile.read(min(length, 65536))
+            if not chunk:
+                break
+            length -= len(chunk)
 
     def _error(self, status: int, code: str, message: str) -> None:
         self._send(status, {"Content-Type": "application/json"}, error_body(code, message))

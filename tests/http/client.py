@@ -1,0 +1,79 @@
+"""A tiny HTTP client and a `ledger serve` process for end-to-end tests."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@dataclass
+class Reply:
+    status: int
+    headers: dict[str, str]
+    text: str
+
+    def json(self) -> Any:
+        return json.loads(self.text)
+
+    @property
+    def code(self) -> str | None:
+        try:
+            return str(self.json()["error"]["code"])
+        except (ValueError, KeyError, TypeError):
+            return None
+
+
+def call(base: str, method: str, path: str, body: Any = None, raw: bytes | None = None) -> Reply:
+    data = raw if raw is not None else (None if body is None else json.dumps(body).encode())
+    request = urllib.request.Request(base + path, data=data, method=method)
+    request.add_header("Content-Type", "application/json")
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return Reply(response.status, dict(response.headers), response.read().decode())
+    except urllib.error.HTTPError as error:
+        return Reply(error.code, dict(error.headers), error.read().decode())
+
+
+class LedgerProcess:
+    """`ledger serve` in a child process on a free loopback port."""
+
+    def __init__(self, data_dir: Path, env: dict[str, str] | None = None) -> None:
+        self.data_dir = data_dir
+        self.env = {**os.environ, **(env or {})}
+        self.process: subprocess.Popen[str] | None = None
+        self.base = ""
+
+    def start(self) -> LedgerProcess:
+        command = [sys.executable, "-m", "localmode.cli", "serve", "--port", "0"]
+        self.process = subprocess.Popen(
+            [*command, "--data-dir", str(self.data_dir)],
+            cwd=ROOT,
+            env=self.env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            text=True,
+        )
+        assert self.process.stdout is not None
+        line = self.process.stdout.readline()
+        if not line:
+            raise RuntimeError("ledger serve exited before listening")
+        self.base = json.loads(line)["listening"]
+        return self
+
+    def stop(self, sig: int = signal.SIGTERM) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.send_signal(sig)
+            self.process.wait(timeout=30)
+
+    def kill(self) -> None:
+        self.stop(signal.SIGKILL)

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import threading
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import boto3
+from moto import mock_aws
+from moto.core.botocore_stubber import BotocoreStubber
 
 from adapters.tables import EVENTS
 
@@ -32,3 +37,26 @@ def dynamodb_env(table: str, endpoint_url: str | None = None) -> dict[str, str]:
     if endpoint_url:
         env["AWS_ENDPOINT_URL_DYNAMODB"] = endpoint_url
     return env
+
+
+@contextmanager
+def serial_mock_aws() -> Iterator[None]:
+    """moto in process, handling one request at a time, as DynamoDB serialises writes.
+
+    moto's in-memory DynamoDB is not safe for concurrent requests: a cancelled
+    TransactWriteItems restores a copy of the whole table, which can undo a
+    write another thread committed meanwhile. Threaded tests need this lock.
+    """
+    lock = threading.Lock()
+    unlocked = BotocoreStubber.process_request
+
+    def process_request(self: BotocoreStubber, request: Any) -> Any:
+        with lock:
+            return unlocked(self, request)
+
+    BotocoreStubber.process_request = process_request  # type: ignore[method-assign]
+    try:
+        with mock_aws():
+            yield
+    finally:
+        BotocoreStubber.process_request = unlocked  # type: ignore[method-assign]

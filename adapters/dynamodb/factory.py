@@ -12,9 +12,10 @@ from eventsourcing.persistence import (
 )
 from eventsourcing.utils import Environment, EnvType, strtobool
 
+from adapters.dynamodb.application_recorder import DynamoDBApplicationRecorder
 from adapters.dynamodb.client import create_table, make_client, table_name
 from adapters.dynamodb.items import SNAPSHOT_PREFIX
-from adapters.dynamodb.recorders import DynamoDBAggregateRecorder, DynamoDBApplicationRecorder
+from adapters.dynamodb.recorders import DynamoDBAggregateRecorder
 
 
 class DynamoDBFactory(InfrastructureFactory[TrackingRecorder]):

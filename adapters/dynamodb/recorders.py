@@ -1,4 +1,4 @@
-"""Aggregate and application recorders on one DynamoDB table."""
+"""The aggregate recorder: events (or snapshots) of each aggregate in its own partition."""
 
 from __future__ import annotations
 
@@ -10,23 +10,16 @@ from uuid import UUID
 from botocore.exceptions import BotoCoreError, ClientError
 from eventsourcing.persistence import (
     AggregateRecorder,
-    ApplicationRecorder,
     IntegrityError,
-    Notification,
     NotSupportedError,
     ProgrammingError,
     StoredEvent,
-    Subscription,
 )
 
 from adapters.dynamodb.errors import translate
 from adapters.dynamodb.items import STREAM, VERSION, from_item, stream_key, to_item
 
 MAX_TRANSACTION_ITEMS = 100  # DynamoDB's limit for one TransactWriteItems
-
-
-class NotificationsNotSupported(NotSupportedError, NotImplementedError):
-    """DynamoDB keeps no table-wide order of events (see docs/dynamodb.md)."""
 
 
 class DynamoDBAggregateRecorder(AggregateRecorder):
@@ -146,38 +139,3 @@ class DynamoDBAggregateRecorder(AggregateRecorder):
         if limit is not None:
             query["Limit"] = limit
         return query
-
-
-class DynamoDBApplicationRecorder(DynamoDBAggregateRecorder, ApplicationRecorder):
-    """Writes and reads events; has no notification log.
-
-    DynamoDB has no order across partitions, and a counter item updated by
-    every write would serialise all orgs on one item. In AWS, the projector
-    reads the table's DynamoDB Stream instead (ordered per org).
-    """
-
-    def select_notifications(
-        self,
-        start: int | None,
-        limit: int,
-        stop: int | None = None,
-        topics: Sequence[str] = (),
-        *,
-        inclusive_of_start: bool = True,
-    ) -> Sequence[Notification]:
-        raise self._no_notifications()
-
-    def max_notification_id(self) -> int | None:
-        raise self._no_notifications()
-
-    def subscribe(
-        self, gt: int | None = None, topics: Sequence[str] = ()
-    ) -> Subscription[ApplicationRecorder]:
-        raise self._no_notifications()
-
-    @staticmethod
-    def _no_notifications() -> NotificationsNotSupported:
-        return NotificationsNotSupported(
-            "the DynamoDB event store has no table-wide notification log: read the "
-            "table's DynamoDB Stream (per-org order), or use eventsourcing.sqlite locally"
-        )

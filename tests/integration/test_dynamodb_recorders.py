@@ -22,11 +22,11 @@ from eventsourcing.utils import Environment
 from moto import mock_aws
 
 from adapters.dynamodb import Factory
-from adapters.dynamodb.recorders import (
-    DynamoDBAggregateRecorder,
+from adapters.dynamodb.application_recorder import (
     DynamoDBApplicationRecorder,
     NotificationsNotSupported,
 )
+from adapters.dynamodb.recorders import DynamoDBAggregateRecorder
 from tests.dynamodb_support import (
     REGION,
     client,

@@ -49,7 +49,7 @@ class Context:
 def origins(names: set[str]) -> dict[str, str]:
     """Module -> "asset", "stdlib", "builtin" or the file it came from."""
     found = {}
-    for name in sorted(names - {"__main__"}):
+    for name in sorted(names - {"__main__", "__mp_main__"}):
         file = getattr(sys.modules.get(name), "__file__", None)
         if not file:
             found[name] = "builtin"

@@ -11,7 +11,12 @@ from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from typing import Any, ClassVar, TypeVar, cast
 
-from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.application import (
+    AggregateNotFoundError,
+    Application,
+    ProjectorFunction,
+    project_aggregate,
+)
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import IntegrityError, OperationalError
 
@@ -46,6 +51,9 @@ class CreditLedger(Application[uuid.UUID]):
         # fails that write's version check and is reloaded (see _command).
         "AGGREGATE_CACHE_MAXSIZE": "10000",
         "AGGREGATE_CACHE_FASTFORWARD": "n",
+        # No copy per command: only the org's stripe lock holder touches the warm
+        # copy, and any failure after it may have changed evicts it (_attempt).
+        "DEEPCOPY_FROM_AGGREGATE_CACHE": "n",
     }
     snapshotting_intervals: ClassVar[dict[type[Any], int]] = {Org: 100}
     attempts = 10
@@ -227,29 +235,59 @@ class CreditLedger(Application[uuid.UUID]):
         (reload and decide again). Refusals are checked against receipts too,
         since a repeat returns its first answer whatever the balance is now.
         """
-        uid = org_uuid(org_id)
         with self._locks[hash(org_id) % self._lock_stripes]:
             for attempt in range(self.attempts):
-                org = self._writable(org_id)
-                now = max(self.clock(), org.modified_on)
                 try:
-                    answer, receipts = decide(org, now)
+                    return self._attempt(org_id, decide)
                 except errors.LedgerError:
                     earlier = replay()
                     if earlier is not None:
                         return earlier
                     raise
-                try:
-                    self.save(org, *receipts)
                 except (IntegrityError, OperationalError):
-                    self._evict(uid)
                     earlier = replay()
                     if earlier is not None:
                         return earlier
                     time.sleep(random.uniform(0, 0.002 * 2**attempt))
-                    continue
-                return answer
         raise errors.Busy("the org is busy; try again")
+
+    def _attempt(
+        self, org_id: str, decide: Callable[[Org, datetime], tuple[R, list[Aggregate]]]
+    ) -> R:
+        """One decide and save on the warm org; a failure drops a copy it may have changed."""
+        org = self._writable(org_id)
+        try:
+            answer, receipts = decide(org, max(self.clock(), org.modified_on))
+            self.save(org, *receipts)
+        except errors.LedgerError:
+            if org.pending_events:  # refused after changing state: not the domain's habit
+                self._evict(org.id)
+            raise
+        except BaseException:
+            self._evict(org.id)
+            raise
+        return answer
+
+    def take_snapshot(
+        self,
+        aggregate_id: uuid.UUID,
+        version: int | None = None,
+        projector_func: ProjectorFunction[Any, Any] = project_aggregate,
+    ) -> None:
+        """Snapshots the org just saved from its warm copy rather than replaying the store."""
+        warm = self._cached(aggregate_id)
+        if isinstance(warm, Org) and warm.version == version and not warm.pending_events:
+            assert self.snapshots is not None
+            self.snapshots.put([Org.Snapshot.take(warm)])
+            return
+        super().take_snapshot(aggregate_id, version, projector_func)
+
+    def _cached(self, uid: uuid.UUID) -> Any:
+        cache = self.repository.cache
+        try:
+            return None if cache is None else cache.get(uid)
+        except KeyError:
+            return None
 
     def _writable(self, org_id: str) -> Org:
         try:

@@ -29,6 +29,7 @@ from ledger.validation import (
     MAX_TOP_UP,
     MAX_USER_LIMIT,
     check_id,
+    check_moment,
     check_note,
     check_whole,
 )
@@ -52,7 +53,7 @@ class CreditLedger(Application[uuid.UUID]):
         "AGGREGATE_CACHE_MAXSIZE": "10000",
         "AGGREGATE_CACHE_FASTFORWARD": "n",
         # No copy per command: only the org's stripe lock holder touches the warm
-        # copy, and any failure after it may have changed evicts it (_attempt).
+        # copy, and a failure that may have changed it evicts it (_decide, _save).
         "DEEPCOPY_FROM_AGGREGATE_CACHE": "n",
     }
     snapshotting_intervals: ClassVar[dict[type[Any], int]] = {Org: 100}
@@ -137,7 +138,7 @@ class CreditLedger(Application[uuid.UUID]):
         check_id("org_id", org_id)
         check_whole("credits", credits, 1, MAX_TOP_UP)
         note = check_note(note)
-        chosen_id = check_id("top_up_id", top_up_id) if top_up_id else uuid.uuid4().hex
+        chosen_id = check_id("top_up_id", top_up_id) if top_up_id is not None else uuid.uuid4().hex
 
         def replay() -> TopUp | None:
             receipt = self._find(TopUpReceipt, top_up_uuid(org_id, chosen_id))
@@ -182,6 +183,7 @@ class CreditLedger(Application[uuid.UUID]):
         if at is None:
             now = self.clock()
             return self._status(self._load(org_id), now)
+        check_moment("at", at)
         org = self._load_at(org_id, at)
         return self._status(org, at)
 
@@ -237,36 +239,50 @@ class CreditLedger(Application[uuid.UUID]):
         """
         with self._locks[hash(org_id) % self._lock_stripes]:
             for attempt in range(self.attempts):
+                org = self._writable(org_id)
                 try:
-                    return self._attempt(org_id, decide)
+                    answer, receipts = self._decide(org, decide)
                 except errors.LedgerError:
                     earlier = replay()
                     if earlier is not None:
                         return earlier
+                    if self._stale(org):
+                        continue
                     raise
+                if not org.pending_events and not receipts and self._stale(org):
+                    continue
+                try:
+                    self._save(org, receipts)
                 except (IntegrityError, OperationalError):
                     earlier = replay()
                     if earlier is not None:
                         return earlier
                     time.sleep(random.uniform(0, 0.002 * 2**attempt))
+                    continue
+                for receipt in receipts:
+                    self._evict(receipt.id)  # receipts are read only on repeats: keep orgs warm
+                return answer
         raise errors.Busy("the org is busy; try again")
 
-    def _attempt(
-        self, org_id: str, decide: Callable[[Org, datetime], tuple[R, list[Aggregate]]]
-    ) -> R:
-        """One decide and save on the warm org; a failure drops a copy it may have changed."""
-        org = self._writable(org_id)
+    # The warm copy is shared, not copied, per command (only the org's stripe
+    # lock holder touches it), so a failure that may have changed it drops it.
+
+    def _decide(
+        self, org: Org, decide: Callable[[Org, datetime], tuple[R, list[Aggregate]]]
+    ) -> tuple[R, list[Aggregate]]:
         try:
-            answer, receipts = decide(org, max(self.clock(), org.modified_on))
-            self.save(org, *receipts)
-        except errors.LedgerError:
+            return decide(org, max(self.clock(), org.modified_on))
+        except BaseException:
             if org.pending_events:  # refused after changing state: not the domain's habit
                 self._evict(org.id)
             raise
+
+    def _save(self, org: Org, receipts: list[Aggregate]) -> None:
+        try:
+            self.save(org, *receipts)
         except BaseException:
-            self._evict(org.id)
+            self._evict(org.id)  # the copy may hold events the store does not
             raise
-        return answer
 
     def take_snapshot(
         self,
@@ -296,6 +312,17 @@ class CreditLedger(Application[uuid.UUID]):
             return Org.open(org_id, self.clock())
         assert isinstance(org, Org)
         return org
+
+    def _stale(self, org: Org) -> bool:
+        """Whether another writer has moved the org on since this copy was cached.
+
+        A decision that writes nothing (a refusal, a no-op) has no version
+        check to catch a stale copy, so it is checked here, with one read.
+        """
+        if not any(True for _ in self.events.get(org.id, gt=org.version, limit=1)):
+            return False
+        self._evict(org.id)
+        return True
 
     def _evict(self, uid: uuid.UUID) -> None:
         cache = self.repository.cache

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import datetime
 
 from ledger.domain.errors import InvalidInput
 
@@ -30,4 +31,10 @@ def check_note(value: object) -> str | None:
         return None
     if not isinstance(value, str) or len(value) > MAX_NOTE:
         raise InvalidInput(f"note must be text of at most {MAX_NOTE} characters")
+    return value
+
+
+def check_moment(field: str, value: object) -> datetime:
+    if not isinstance(value, datetime) or value.utcoffset() is None:
+        raise InvalidInput(f"{field} must be a date and time with a time zone")
     return value

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import replace
 from datetime import datetime
 
 from eventsourcing.domain import Aggregate
@@ -215,6 +216,8 @@ class Org(Aggregate):
         standing = self.standing(now)
         self.check_has_running_plan(standing, for_top_up=True)
         assert standing.period is not None and standing.expires_at is not None
+        # The answer is the standing after the grant: never more than is usable.
+        after = replace(standing, top_up_credits=standing.top_up_credits + credits)
         self.trigger_event(
             self.TopUpGranted,
             top_up_id=top_up_id,
@@ -222,8 +225,8 @@ class Org(Aggregate):
             expires_at=standing.expires_at,
             period=standing.period,
             note=note,
-            limit=standing.limit + credits,
-            remaining=standing.remaining + credits,
+            limit=after.limit,
+            remaining=after.remaining,
             timestamp=now,
         )
         event = self.pending_events[-1]

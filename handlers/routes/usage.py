@@ -10,7 +10,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Query
 from aws_lambda_powertools.event_handler.router import APIGatewayRouter
 from pydantic import BaseModel
 
-from handlers.routes.common import OrgId, json_response
+from handlers.routes.common import READ_ERRORS, OrgId, documented, json_response
 from handlers.wiring import get_ledger, get_projection_store
 from ledger.domain.org import org_uuid
 from ledger.domain.periods import month_key
@@ -32,7 +32,7 @@ class MonthlyUsage(BaseModel):
     by_user: dict[str, int]
 
 
-@router.get("/orgs/<org_id>/usage")
+@router.get("/orgs/<org_id>/usage", responses=documented({200: "the month's usage"}, *READ_ERRORS))
 def get_usage(
     org_id: OrgId,
     month: Annotated[str | None, Query(pattern=MONTH_PATTERN, description="YYYY-MM")] = None,

@@ -17,6 +17,14 @@ def test_health_and_openapi(server: LedgerProcess) -> None:
     paths = document["paths"]
     for path in ("/orgs/{org_id}/plan", "/orgs/{org_id}/enquiries", "/orgs/{org_id}/top-ups"):
         assert path in paths
+    error_body = {"$ref": "#/components/schemas/ErrorBody"}
+    for path, operations in paths.items():
+        for method, operation in operations.items():
+            if path.startswith("/orgs/"):  # every org route documents its error bodies
+                invalid = operation["responses"].get("422", {})
+                assert invalid.get("content", {}).get("application/json", {}).get("schema") == (
+                    error_body
+                ), f"{method.upper()} {path}"
 
 
 def test_walk_through(server: LedgerProcess) -> None:

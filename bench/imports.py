@@ -15,7 +15,10 @@ ROOT = Path(__file__).resolve().parents[1]
 ROUNDS = 7
 HANDLERS = ["handlers.api", "handlers.projector", "handlers.notifier"]
 # What a deployed function sees: in Lambda, no local-mode defaults, tracing on.
+# LAMBDA_TASK_ROOT tells the X-Ray SDK it runs in Lambda: without it, the SDK
+# builds an X-Ray client for centralised sampling, which Lambda never does.
 LAMBDA_ENV = {
+    "LAMBDA_TASK_ROOT": str(ROOT),
     "AWS_LAMBDA_FUNCTION_NAME": "bench",
     "AWS_REGION": "eu-west-1",
     "AWS_DEFAULT_REGION": "eu-west-1",

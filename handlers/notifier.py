@@ -12,7 +12,7 @@ from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from adapters.notify import Notifier, notifier_from_env
-from handlers.observability import logger, metrics, tracer
+from handlers.observability import logger, metrics, trace_calls, tracer
 from projections.alerts import KINDS, SOURCE, Alert
 
 _notifier: Notifier | None = None
@@ -21,6 +21,7 @@ _notifier: Notifier | None = None
 def get_notifier() -> Notifier:
     global _notifier
     if _notifier is None:
+        trace_calls("httplib")  # webhook deliveries
         _notifier = notifier_from_env(logger)
     return _notifier
 

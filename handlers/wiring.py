@@ -3,6 +3,7 @@ may hand in its own."""
 
 from __future__ import annotations
 
+from handlers.observability import trace_calls
 from ledger import CreditLedger
 from projections.store import ProjectionStore
 
@@ -13,6 +14,7 @@ _projections: ProjectionStore | None = None
 def get_ledger() -> CreditLedger:
     global _ledger
     if _ledger is None:
+        trace_calls("botocore")
         _ledger = CreditLedger()  # persistence chosen by environment
     return _ledger
 
@@ -33,6 +35,7 @@ def get_projection_store() -> ProjectionStore:
         from adapters.projection_dynamodb import DynamoDBProjectionStore
         from adapters.tables import PROJECTIONS
 
+        trace_calls("botocore")
         table = os.environ.get(PROJECTIONS.name_env, PROJECTIONS.default_name)
         _projections = DynamoDBProjectionStore(boto3.client("dynamodb"), table)
     return _projections

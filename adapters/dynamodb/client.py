@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import boto3
 from botocore.config import Config
 from eventsourcing.utils import Environment
 
@@ -36,6 +35,8 @@ def make_client(env: Environment) -> Any:
     """
     endpoint = env.get(ENDPOINT) or env.get("AWS_ENDPOINT_URL") or None
     region = next((env.get(key) for key in REGIONS if env.get(key)), None)
+    import boto3  # here: a handler that only reads item names need not load it
+
     session = boto3.session.Session()
     return session.client("dynamodb", endpoint_url=endpoint, region_name=region, config=CONFIG)
 

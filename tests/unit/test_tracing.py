@@ -1,0 +1,44 @@
+"""X-Ray patches only what each function calls, when it first builds its client."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from handlers import notifier, observability, wiring
+
+
+@pytest.fixture
+def patched(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
+    calls: list[Any] = []
+    monkeypatch.setattr(observability.tracer, "patch", calls.append)
+    return calls
+
+
+def test_the_tracer_patches_nothing_by_itself() -> None:
+    assert observability.tracer.auto_patch is False
+
+
+def test_aws_calls_are_traced_once_the_ledger_is_built(
+    patched: list[Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(wiring, "CreditLedger", object)
+    wiring.use_ledger(None)
+    try:
+        wiring.get_ledger()
+    finally:
+        wiring.use_ledger(None)
+    assert patched == [("botocore",)]
+
+
+def test_webhook_calls_are_traced_once_the_notifier_is_built(
+    patched: list[Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(notifier, "notifier_from_env", lambda logger: object())
+    notifier.use_notifier(None)
+    try:
+        notifier.get_notifier()
+    finally:
+        notifier.use_notifier(None)
+    assert patched == [("httplib",)]

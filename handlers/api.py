@@ -1,4 +1,4 @@
-"""The REST API: one resolver, served by API Gateway and by `ledger serve` alike."""
+"""The REST API: the same routes, served by API Gateway and by `ledger serve` alike."""
 
 from __future__ import annotations
 
@@ -15,51 +15,64 @@ from handlers.observability import logger, metrics, tracer
 from handlers.routes import credits, orgs, usage
 from ledger.domain.errors import CreditRefused, LedgerError
 
-app = APIGatewayRestResolver(enable_validation=True)
-app.include_router(orgs.router)
-app.include_router(credits.router)
-app.include_router(usage.router)
-app.enable_swagger(path="/swagger", title="Credit ledger", version="1.0.0")
+TITLE, VERSION = "Credit ledger", "1.0.0"
 
 
-@app.get("/health")
-def health() -> dict[str, str]:
-    return {"status": "ok"}
+def create_app(swagger: bool = False) -> APIGatewayRestResolver:
+    """A resolver with every route and error mapping.
+
+    The Swagger UI page is for `ledger serve`: enabling it imports the OpenAPI
+    models (about a third of `import boto3`) at every Lambda cold start, while
+    /openapi.json builds them only when asked.
+    """
+    app = APIGatewayRestResolver(enable_validation=True)
+    for router in (orgs.router, credits.router, usage.router):
+        app.include_router(router)
+    if swagger:
+        app.enable_swagger(path="/swagger", title=TITLE, version=VERSION)
+    _add_service_routes(app)
+    _add_error_handlers(app)
+    return app
 
 
-@app.get("/openapi.json", include_in_schema=False)
-def openapi() -> Response[Any]:
-    return Response(
-        status_code=200,
-        content_type="application/json",
-        body=app.get_openapi_json_schema(title="Credit ledger", version="1.0.0"),
-    )
+def _add_service_routes(app: APIGatewayRestResolver) -> None:
+    @app.get("/health")
+    def health() -> dict[str, str]:
+        return {"status": "ok"}
+
+    @app.get("/openapi.json", include_in_schema=False)
+    def openapi() -> Response[Any]:
+        body = app.get_openapi_json_schema(title=TITLE, version=VERSION)
+        return Response(status_code=200, content_type="application/json", body=body)
 
 
-@app.exception_handler(LedgerError)
-def on_ledger_error(error: LedgerError) -> Response[Any]:
-    if isinstance(error, CreditRefused):
-        metrics.add_metric(name="CreditsRefused", unit=MetricUnit.Count, value=1)
-    return errors.ledger_error_response(error)
+def _add_error_handlers(app: APIGatewayRestResolver) -> None:
+    @app.exception_handler(LedgerError)
+    def on_ledger_error(error: LedgerError) -> Response[Any]:
+        if isinstance(error, CreditRefused):
+            metrics.add_metric(name="CreditsRefused", unit=MetricUnit.Count, value=1)
+        return errors.ledger_error_response(error)
+
+    @app.exception_handler(RequestValidationError)
+    def on_validation_error(error: RequestValidationError) -> Response[Any]:
+        return errors.validation_error_response(error)
+
+    @app.not_found
+    def on_not_found(_: NotFoundError) -> Response[Any]:
+        return errors.error_response(404, "NOT_FOUND", "no such route")
+
+    @app.exception_handler(Exception)
+    def on_unexpected(error: Exception) -> Response[Any]:
+        logger.exception("unexpected failure")
+        return errors.error_response(500, "INTERNAL", "an unexpected error occurred")
 
 
-@app.exception_handler(RequestValidationError)
-def on_validation_error(error: RequestValidationError) -> Response[Any]:
-    return errors.validation_error_response(error)
+app = create_app()
 
 
-@app.not_found
-def on_not_found(_: NotFoundError) -> Response[Any]:
-    return errors.error_response(404, "NOT_FOUND", "no such route")
-
-
-@app.exception_handler(Exception)
-def on_unexpected(error: Exception) -> Response[Any]:
-    logger.exception("unexpected failure")
-    return errors.error_response(500, "INTERNAL", "an unexpected error occurred")
-
-
-def resolve(event: dict[str, Any], context: Any) -> dict[str, Any]:
+def resolve(
+    event: dict[str, Any], context: Any, resolver: APIGatewayRestResolver | None = None
+) -> dict[str, Any]:
     """Refuses oversized bodies before anything parses them, then routes."""
     body = event.get("body") or ""
     if len(body.encode() if isinstance(body, str) else body) > errors.MAX_BODY_BYTES:
@@ -70,7 +83,7 @@ def resolve(event: dict[str, Any], context: Any) -> dict[str, Any]:
             "body": errors.error_body("PAYLOAD_TOO_LARGE", message),
             "isBase64Encoded": False,
         }
-    return app.resolve(_as_json(event), context)
+    return (resolver or app).resolve(_as_json(event), context)
 
 
 def _as_json(event: dict[str, Any]) -> dict[str, Any]:

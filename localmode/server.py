@@ -9,7 +9,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from handlers.api import resolve
+from handlers.api import create_app, resolve
 from handlers.errors import MAX_BODY_BYTES, error_body
 from handlers.observability import logger, metrics
 
@@ -18,13 +18,14 @@ DRAIN_LIMIT = 10 * 1024 * 1024  # API Gateway's own cap on a request body
 # state, as a Lambda handles one event at a time: concurrent requests would
 # read each other's bodies. Requests go through it one at a time.
 _RESOLVING = threading.Lock()
+_APP = create_app(swagger=True)
 
 
 def handle(event: dict[str, Any]) -> dict[str, Any]:
     """Routes one request, then publishes its metrics as a Lambda invocation would."""
     with _RESOLVING:
         try:
-            return resolve(event, None)
+            return resolve(event, None, _APP)
         finally:
             if metrics.metric_set:
                 metrics.flush_metrics()  # prints nothing when metrics are disabled

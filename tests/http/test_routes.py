@@ -13,6 +13,7 @@ def org() -> str:
 
 def test_health_and_openapi(server: LedgerProcess) -> None:
     assert call(server.base, "GET", "/health").status == 200
+    assert call(server.base, "GET", "/swagger").status == 200  # local only, see handlers.api
     document = call(server.base, "GET", "/openapi.json").json()
     paths = document["paths"]
     for path in ("/orgs/{org_id}/plan", "/orgs/{org_id}/enquiries", "/orgs/{org_id}/top-ups"):

@@ -1,4 +1,5 @@
-"""X-Ray patches only what each function calls, when it first builds its client."""
+"""What a Lambda cold start pays for: X-Ray patches only what each function calls,
+when it first builds its client; the Swagger UI page is for local use."""
 
 from __future__ import annotations
 
@@ -42,3 +43,14 @@ def test_webhook_calls_are_traced_once_the_notifier_is_built(
     finally:
         notifier.use_notifier(None)
     assert patched == [("httplib",)]
+
+
+def test_only_the_local_resolver_has_a_swagger_page() -> None:
+    from handlers.api import create_app, resolve
+    from localmode.server import proxy_event
+
+    def swagger() -> dict[str, Any]:
+        return proxy_event("GET", "/swagger", {"Host": "local"}, None)
+
+    assert resolve(swagger(), None)["statusCode"] == 404
+    assert resolve(swagger(), None, create_app(swagger=True))["statusCode"] == 200

@@ -16,6 +16,9 @@ enquiry never reads them.
 
 Usage: python bench/dynamodb_requests.py [--sizes 0 1000 100000]
 Prints a table; writes bench/results/dynamodb_requests.json.
+
+`python -m bench hooks` calls `measure()`: orgs with 0 and 1,000 prior events
+(BENCH_DYNAMODB_LARGE=1 adds 100,000, which takes several minutes to seed).
 """
 
 from __future__ import annotations
@@ -127,7 +130,7 @@ def copy_into(client: Any, table: str, events: list[Any], snapshots: list[Any]) 
             pending = client.batch_write_item(RequestItems=pending).get("UnprocessedItems") or {}
 
 
-def measure(prior_events: int, warm_runs: int) -> dict[str, Any]:
+def history(prior_events: int, warm_runs: int) -> dict[str, Any]:
     client = boto3.client("dynamodb", region_name=REGION)
     table = f"bench-{prior_events}"
     client.create_table(**EVENTS.create_table_kwargs(table))
@@ -164,6 +167,32 @@ def measure(prior_events: int, warm_runs: int) -> dict[str, Any]:
         ],
         "cold_status_requests": status_read.requests,
         "cold_status_read_bytes": status_read.read_bytes,
+    }
+
+
+def measure() -> list[dict[str, Any]]:
+    """Figures for `python -m bench`: warm vs cold requests per ConsumeCredit, per history."""
+    sizes = [0, 1_000] + ([100_000] if os.environ.get("BENCH_DYNAMODB_LARGE") else [])
+    with mock_aws():
+        return [_figure(history(size, warm_runs=3)) for size in sizes]
+
+
+def _figure(result: dict[str, Any]) -> dict[str, Any]:
+    cold = next(c for c in result["commands"] if c["path"] == "cold")
+    warm = [c for c in result["commands"] if c["path"] == "warm"]
+    return {
+        "name": f"DynamoDB requests per ConsumeCredit, warm vs cold,"
+        f" {result['prior_events']:,} prior events",
+        "value": max(c["requests_total"] for c in warm),
+        "baseline": cold["requests_total"],
+        "unit": "requests",
+        "baseline_unit": "requests (cold)",
+        "extra": {
+            "warm_requests": warm[-1]["requests"],
+            "cold_requests": cold["requests"],
+            "cold_read_bytes": cold["read_bytes"],
+            "snapshots": result["snapshots"],
+        },
     }
 
 
@@ -224,7 +253,7 @@ def main() -> int:
     parser.add_argument("--warm", type=int, default=3, help="warm commands after the cold one")
     args = parser.parse_args()
     with mock_aws():
-        results = [measure(size, args.warm) for size in args.sizes]
+        results = [history(size, args.warm) for size in args.sizes]
         spread = amortised(300)
         stale = conflict()
     print_table(results, spread)

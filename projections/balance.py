@@ -106,19 +106,20 @@ def apply(view: OrgView | None, event: Any) -> OrgView:
         raise ValueError(f"an org's first event must open it, got {type(event).__name__}")
     if version != view.version + 1:
         raise ValueError(f"expected version {view.version + 1}, got {version}")
-    view = replace(view, version=version)
+    # One replace of the view per event: replays fold every event through here.
     if isinstance(event, Org.PlanSet):
-        return _plan_set(view, event)
+        return _plan_set(replace(view, version=version), event)
     if isinstance(event, Org.CreditConsumed):
         balance = _period(view, event.period, event.timestamp)
         by_user = {**balance.by_user, event.user_id: balance.by_user.get(event.user_id, 0) + 1}
         balance = replace(balance, used=balance.used + 1, by_user=by_user, version=version)
-        return replace(view, current=balance)
+        return replace(view, version=version, current=balance)
     if isinstance(event, Org.TopUpGranted):
         balance = _period(view, event.period, event.timestamp)
         credits = balance.top_up_credits + event.credits
-        return replace(view, current=replace(balance, top_up_credits=credits, version=version))
-    return view  # a per-user limit changes no balance
+        balance = replace(balance, top_up_credits=credits, version=version)
+        return replace(view, version=version, current=balance)
+    return replace(view, version=version)  # a per-user limit changes no balance
 
 
 def _plan_set(view: OrgView, event: Any) -> OrgView:

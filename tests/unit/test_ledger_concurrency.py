@@ -5,7 +5,8 @@ from __future__ import annotations
 import itertools
 import threading
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from functools import partial
 
 import pytest
 
@@ -17,8 +18,8 @@ THREADS = 8
 
 
 def consume_patiently(ledger: CreditLedger, user_id: str, enquiry_id: str) -> str:
-    """One request as a client sends it: retried while the ledger says BUSY."""
-    while True:
+    """One request as a client sends it: retried (a bounded number of times) on BUSY."""
+    for _ in range(100):
         try:
             answer: Consumption = ledger.consume_credit(
                 "acme", user_id=user_id, enquiry_id=enquiry_id
@@ -28,9 +29,10 @@ def consume_patiently(ledger: CreditLedger, user_id: str, enquiry_id: str) -> st
                 return error.code
         else:
             return "replayed" if answer.replayed else "charged"
+    return "BUSY"
 
 
-def run_threads(work: list[Callable[[], str]]) -> Counter[str]:
+def run_threads(work: Sequence[Callable[[], str]]) -> Counter[str]:
     """Runs the work on THREADS threads that start together; counts the outcomes."""
     outcomes: Counter[str] = Counter()
     lock, gate = threading.Lock(), threading.Barrier(THREADS)
@@ -58,7 +60,7 @@ def run_threads(work: list[Callable[[], str]]) -> Counter[str]:
 def test_threads_on_one_ledger_grant_exactly_what_is_left(ledger: CreditLedger) -> None:
     ledger.set_plan("acme", "Lite")
     use(ledger, "acme", 5)
-    work = [lambda n=n: consume_patiently(ledger, f"u-{n % 3}", f"e-{n}") for n in range(60)]
+    work = [partial(consume_patiently, ledger, f"u-{n % 3}", f"e-{n}") for n in range(60)]
     assert run_threads(work) == Counter(charged=15, ORG_LIMIT_REACHED=45)
     status = ledger.status("acme")
     assert (status.used, status.remaining) == (20, 0)
@@ -76,7 +78,7 @@ def test_two_instances_on_one_file_grant_exactly_what_is_left(
     other.status("acme")
     # Each of 60 enquiries is sent twice, once through each instance (a client retry).
     pairs = itertools.product(range(60), (ledger, other))
-    work = [lambda n=n, at=at: consume_patiently(at, "u-1", f"e-{n}") for n, at in pairs]
+    work = [partial(consume_patiently, at, "u-1", f"e-{n}") for n, at in pairs]
     outcomes = run_threads(work)
     assert outcomes["charged"] == 30
     assert outcomes["charged"] + outcomes["replayed"] + outcomes["ORG_LIMIT_REACHED"] == 120

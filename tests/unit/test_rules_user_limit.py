@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 import pytest
 
 from ledger import CreditLedger
@@ -40,7 +42,7 @@ def test_null_removes_the_limit(basic: CreditLedger) -> None:
 def test_zero_blocks_every_user(basic: CreditLedger) -> None:
     assert basic.set_user_limit("acme", 0).user_limit == 0
     for user in ("u-1", "u-2", "someone-new"):
-        refused(basic, "acme", "USER_LIMIT_REACHED", lambda u=user: use(basic, "acme", 1, u))
+        refused(basic, "acme", "USER_LIMIT_REACHED", partial(use, basic, "acme", 1, user))
     assert basic.status("acme").remaining == 100
 
 

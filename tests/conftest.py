@@ -35,8 +35,8 @@ def clock() -> FakeClock:
 
 LedgerFactory = Callable[..., CreditLedger]
 
-# Each store a rule test runs on; the DynamoDB store adds itself here.
-STORES = ["memory", "sqlite"]
+# Each store a rule test runs on (DynamoDB under moto, in process).
+STORES = ["memory", "sqlite", "dynamodb"]
 
 
 def _store_env(store: str, tmp_path: Path) -> dict[str, str]:
@@ -56,12 +56,26 @@ def store(request: pytest.FixtureRequest) -> str:
 
 
 @pytest.fixture
-def make_ledger(store: str, tmp_path: Path) -> Iterator[LedgerFactory]:
+def store_env(store: str, tmp_path: Path) -> Iterator[dict[str, str]]:
+    """The persistence settings of one store; DynamoDB gets moto and a fresh table."""
+    if store != "dynamodb":
+        yield _store_env(store, tmp_path)
+        return
+    from moto import mock_aws
+
+    from tests.dynamodb_support import create_events_table, dynamodb_env
+
+    with mock_aws():
+        yield dynamodb_env(create_events_table())
+
+
+@pytest.fixture
+def make_ledger(store_env: dict[str, str]) -> Iterator[LedgerFactory]:
     """Builds ledgers that share one store (two instances = two processes' views)."""
     made: list[CreditLedger] = []
 
     def make(clock: Callable[[], datetime] | None = None) -> CreditLedger:
-        ledger = CreditLedger(env=_store_env(store, tmp_path), clock=clock)
+        ledger = CreditLedger(env=store_env, clock=clock)
         made.append(ledger)
         return ledger
 

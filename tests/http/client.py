@@ -33,9 +33,7 @@ class Reply:
             return None
 
 
-def call(
-    base: str, method: str, path: str, body: Any = None, raw: bytes | None = None
-) -> Reply:
+def call(base: str, method: str, path: str, body: Any = None, raw: bytes | None = None) -> Reply:
     data = raw if raw is not None else (None if body is None else json.dumps(body).encode())
     request = urllib.request.Request(base + path, data=data, method=method)
     request.add_header("Content-Type", "application/json")

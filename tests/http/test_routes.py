@@ -41,7 +41,8 @@ def test_walk_through(server: LedgerProcess) -> None:
     assert (other.status, other.code) == (409, "ENQUIRY_CONFLICT")
 
     call(server.base, "POST", f"/orgs/{o}/enquiries", {"enquiry_id": "e-2", "user_id": "u"})
-    capped = call(server.base, "POST", f"/orgs/{o}/enquiries", {"enquiry_id": "e-3", "user_id": "u"})
+    body = {"enquiry_id": "e-3", "user_id": "u"}
+    capped = call(server.base, "POST", f"/orgs/{o}/enquiries", body)
     assert (capped.status, capped.code) == (402, "USER_LIMIT_REACHED")
 
     top = call(server.base, "POST", f"/orgs/{o}/top-ups", {"credits": 25, "top_up_id": "t-1"})
@@ -88,5 +89,6 @@ def test_data_survives_restart(fresh_server: LedgerProcess) -> None:
     fresh_server.stop()
     fresh_server.start()
     assert call(fresh_server.base, "GET", f"/orgs/{o}").json() == before
-    again = call(fresh_server.base, "POST", f"/orgs/{o}/enquiries", {"enquiry_id": "e", "user_id": "u"})
+    body = {"enquiry_id": "e", "user_id": "u"}
+    again = call(fresh_server.base, "POST", f"/orgs/{o}/enquiries", body)
     assert again.status == 200

@@ -1,0 +1,58 @@
+"""The infrastructure factory the eventsourcing library finds in adapters.dynamodb."""
+
+from __future__ import annotations
+
+from eventsourcing.persistence import (
+    AggregateRecorder,
+    ApplicationRecorder,
+    InfrastructureFactory,
+    NotSupportedError,
+    ProcessRecorder,
+    TrackingRecorder,
+)
+from eventsourcing.utils import Environment, EnvType, strtobool
+
+from adapters.dynamodb.client import create_table, make_client, table_name
+from adapters.dynamodb.items import SNAPSHOT_PREFIX
+from adapters.dynamodb.recorders import DynamoDBAggregateRecorder, DynamoDBApplicationRecorder
+
+
+class DynamoDBFactory(InfrastructureFactory[TrackingRecorder]):
+    """Recorders on the events table named by LEDGER_EVENTS_TABLE.
+
+    CREATE_TABLE=yes creates the table when missing (for moto or LocalStack);
+    in AWS the stack creates it and the default is not to try.
+    """
+
+    CREATE_TABLE = "CREATE_TABLE"
+
+    def __init__(self, env: Environment | EnvType | None) -> None:
+        super().__init__(env)
+        self.client = make_client(self.env)
+        self.table_name = table_name(self.env)
+        if strtobool(self.env.get(self.CREATE_TABLE, "no") or "no"):
+            create_table(self.client, self.table_name)
+
+    def aggregate_recorder(self, purpose: str = "events") -> AggregateRecorder:
+        # Each purpose gets its own key space; events keep the plain aggregate id.
+        prefix = {"events": "", "snapshots": SNAPSHOT_PREFIX}.get(purpose, f"{purpose}#")
+        return DynamoDBAggregateRecorder(self.client, self.table_name, prefix)
+
+    def application_recorder(self) -> ApplicationRecorder:
+        return DynamoDBApplicationRecorder(self.client, self.table_name)
+
+    def tracking_recorder(
+        self, tracking_recorder_class: type[TrackingRecorder] | None = None
+    ) -> TrackingRecorder:
+        raise NotSupportedError(
+            "no tracking recorder on DynamoDB: projections track (org, version) themselves"
+        )
+
+    def process_recorder(self) -> ProcessRecorder:
+        raise NotSupportedError("no process recorder on DynamoDB: it has no notification log")
+
+    def close(self) -> None:
+        self.client.close()
+
+
+Factory = DynamoDBFactory

@@ -1,0 +1,180 @@
+"""Aggregate and application recorders on one DynamoDB table."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from typing import Any
+from uuid import UUID
+
+from botocore.exceptions import BotoCoreError, ClientError
+from eventsourcing.persistence import (
+    AggregateRecorder,
+    ApplicationRecorder,
+    IntegrityError,
+    Notification,
+    NotSupportedError,
+    ProgrammingError,
+    StoredEvent,
+    Subscription,
+)
+
+from adapters.dynamodb.errors import translate
+from adapters.dynamodb.items import STREAM, VERSION, from_item, stream_key, to_item
+
+MAX_TRANSACTION_ITEMS = 100  # DynamoDB's limit for one TransactWriteItems
+
+
+class NotificationsNotSupported(NotSupportedError, NotImplementedError):
+    """DynamoDB keeps no table-wide order of events (see docs/dynamodb.md)."""
+
+
+class DynamoDBAggregateRecorder(AggregateRecorder):
+    """Events of each aggregate in its own partition, ordered by version."""
+
+    def __init__(self, client: Any, table_name: str, prefix: str = "") -> None:
+        self.client = client
+        self.table_name = table_name
+        self.prefix = prefix  # "" for events, "snapshot#" for snapshots
+
+    # --- writing -------------------------------------------------------------
+
+    def insert_events(
+        self, stored_events: Sequence[StoredEvent], **kwargs: Any
+    ) -> Sequence[int] | None:
+        if kwargs.get("tracking") is not None:
+            raise NotSupportedError("tracking records are not stored in DynamoDB")
+        self._check_unique(stored_events)
+        items = [to_item(event, self.prefix) for event in stored_events]
+        try:
+            if len(items) == 1:
+                self._put(items[0])
+            elif items:
+                self._transact(items)
+        except (ClientError, BotoCoreError) as error:
+            raise translate(error) from error
+        return None
+
+    @staticmethod
+    def _check_unique(stored_events: Sequence[StoredEvent]) -> None:
+        keys = {(str(e.originator_id), e.originator_version) for e in stored_events}
+        if len(keys) < len(stored_events):
+            raise IntegrityError("the same version appears twice in one save")
+        if len(stored_events) > MAX_TRANSACTION_ITEMS:
+            raise ProgrammingError(
+                f"one save of {len(stored_events)} items cannot be atomic in DynamoDB "
+                f"(at most {MAX_TRANSACTION_ITEMS})"
+            )
+
+    def _condition(self) -> dict[str, Any]:
+        return {
+            "ConditionExpression": "attribute_not_exists(#s)",
+            "ExpressionAttributeNames": {"#s": STREAM},
+        }
+
+    def _put(self, item: dict[str, Any]) -> None:
+        self.client.put_item(TableName=self.table_name, Item=item, **self._condition())
+
+    def _transact(self, items: list[dict[str, Any]]) -> None:
+        puts = [
+            {"Put": {"TableName": self.table_name, "Item": i, **self._condition()}} for i in items
+        ]
+        # The token makes botocore's own retries of this call idempotent.
+        self.client.transact_write_items(TransactItems=puts, ClientRequestToken=str(uuid.uuid4()))
+
+    # --- reading -------------------------------------------------------------
+
+    def select_events(
+        self,
+        originator_id: UUID | str,
+        *,
+        gt: int | None = None,
+        lte: int | None = None,
+        desc: bool = False,
+        limit: int | None = None,
+    ) -> Sequence[StoredEvent]:
+        if (gt is not None and lte is not None and gt >= lte) or limit == 0:
+            return []  # an empty range: DynamoDB would refuse BETWEEN with low > high
+        query = self._query(originator_id, gt, lte, desc, limit)
+        found: list[StoredEvent] = []
+        try:
+            while True:
+                page = self.client.query(**query)
+                found.extend(from_item(item, originator_id) for item in page["Items"])
+                more = page.get("LastEvaluatedKey")
+                if not more or (limit is not None and len(found) >= limit):
+                    return found
+                query["ExclusiveStartKey"] = more  # pages end at 1 MB
+                if limit is not None:
+                    query["Limit"] = limit - len(found)
+        except (ClientError, BotoCoreError) as error:
+            raise translate(error) from error
+
+    def _query(
+        self,
+        originator_id: UUID | str,
+        gt: int | None,
+        lte: int | None,
+        desc: bool,
+        limit: int | None,
+    ) -> dict[str, Any]:
+        names = {"#s": STREAM}
+        values: dict[str, Any] = {":s": {"S": stream_key(originator_id, self.prefix)}}
+        condition = "#s = :s"
+        if gt is not None or lte is not None:
+            names["#v"] = VERSION
+            low = None if gt is None else gt + 1  # versions are whole numbers
+            if low is not None and lte is not None:
+                condition += " AND #v BETWEEN :lo AND :hi"
+            else:
+                condition += " AND #v >= :lo" if low is not None else " AND #v <= :hi"
+            if low is not None:
+                values[":lo"] = {"N": str(low)}
+            if lte is not None:
+                values[":hi"] = {"N": str(lte)}
+        query: dict[str, Any] = {
+            "TableName": self.table_name,
+            "KeyConditionExpression": condition,
+            "ExpressionAttributeNames": names,
+            "ExpressionAttributeValues": values,
+            "ScanIndexForward": not desc,
+            "ConsistentRead": True,  # read your own writes, and everyone else's
+        }
+        if limit is not None:
+            query["Limit"] = limit
+        return query
+
+
+class DynamoDBApplicationRecorder(DynamoDBAggregateRecorder, ApplicationRecorder):
+    """Writes and reads events; has no notification log.
+
+    DynamoDB has no order across partitions, and a counter item updated by
+    every write would serialise all orgs on one item. In AWS, the projector
+    reads the table's DynamoDB Stream instead (ordered per org).
+    """
+
+    def select_notifications(
+        self,
+        start: int | None,
+        limit: int,
+        stop: int | None = None,
+        topics: Sequence[str] = (),
+        *,
+        inclusive_of_start: bool = True,
+    ) -> Sequence[Notification]:
+        raise self._no_notifications()
+
+    def max_notification_id(self) -> int | None:
+        raise self._no_notifications()
+
+    def subscribe(
+        self, gt: int | None = None, topics: Sequence[str] = ()
+    ) -> Subscription[ApplicationRecorder]:
+        raise self._no_notifications()
+
+    @staticmethod
+    def _no_notifications() -> NotificationsNotSupported:
+        return NotificationsNotSupported(
+            "the DynamoDB event store has no table-wide notification log: read the "
+            "table's DynamoDB Stream (per-org order), or use eventsourcing.sqlite locally"
+        )

@@ -18,7 +18,8 @@ def basic(ledger: CreditLedger) -> CreditLedger:
 
 
 def test_without_a_limit_users_are_only_bound_by_the_org(basic: CreditLedger) -> None:
-    answers = use(basic, "acme", 100, user_id="u-1")
+    basic.set_plan("acme", "Lite")
+    answers = use(basic, "acme", 20, user_id="u-1")
     assert {a.user_remaining for a in answers} == {None}
     refused(basic, "acme", "ORG_LIMIT_REACHED", lambda: use(basic, "acme", 1, "u-1"))
 

@@ -181,3 +181,11 @@ def test_top_up_ids_are_per_org(ledger: CreditLedger) -> None:
     ledger.top_up("acme", 25, top_up_id="t-1")
     assert ledger.top_up("umbrella", 30, top_up_id="t-1").limit == 50
     assert ledger.status("acme").limit == 125
+
+
+def test_a_repeat_is_matched_on_the_id_and_compared_on_credits_only(basic: CreditLedger) -> None:
+    first = basic.top_up("acme", 25, top_up_id="t-1", note="goodwill")
+    again = basic.top_up("acme", 25, top_up_id="t-1", note="another note")
+    assert again.model_dump() == first.model_dump()
+    notes = [e.data["note"] for e in basic.history("acme").events if e.type == "TopUpGranted"]
+    assert notes == ["goodwill"]

@@ -12,12 +12,13 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from handlers import errors
 from handlers.observability import logger, metrics, tracer
-from handlers.routes import credits, orgs
+from handlers.routes import credits, orgs, usage
 from ledger.domain.errors import CreditRefused, LedgerError
 
 app = APIGatewayRestResolver(enable_validation=True)
 app.include_router(orgs.router)
 app.include_router(credits.router)
+app.include_router(usage.router)
 app.enable_swagger(path="/swagger", title="Credit ledger", version="1.0.0")
 
 

@@ -11,7 +11,12 @@ from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from typing import Any, ClassVar, TypeVar, cast
 
-from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.application import (
+    AggregateNotFoundError,
+    Application,
+    ProjectorFunction,
+    project_aggregate,
+)
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import IntegrityError, OperationalError
 
@@ -47,6 +52,9 @@ class CreditLedger(Application[uuid.UUID]):
         # fails that write's version check and is reloaded (see _command).
         "AGGREGATE_CACHE_MAXSIZE": "10000",
         "AGGREGATE_CACHE_FASTFORWARD": "n",
+        # No copy per command: only the org's stripe lock holder touches the warm
+        # copy, and a failure that may have changed it evicts it (_decide, _save).
+        "DEEPCOPY_FROM_AGGREGATE_CACHE": "n",
     }
     snapshotting_intervals: ClassVar[dict[type[Any], int]] = {Org: 100}
     attempts = 10
@@ -229,13 +237,11 @@ class CreditLedger(Application[uuid.UUID]):
         (reload and decide again). Refusals are checked against receipts too,
         since a repeat returns its first answer whatever the balance is now.
         """
-        uid = org_uuid(org_id)
         with self._locks[hash(org_id) % self._lock_stripes]:
             for attempt in range(self.attempts):
                 org = self._writable(org_id)
-                now = max(self.clock(), org.modified_on)
                 try:
-                    answer, receipts = decide(org, now)
+                    answer, receipts = self._decide(org, decide)
                 except errors.LedgerError:
                     earlier = replay()
                     if earlier is not None:
@@ -246,9 +252,8 @@ class CreditLedger(Application[uuid.UUID]):
                 if not org.pending_events and not receipts and self._stale(org):
                     continue
                 try:
-                    self.save(org, *receipts)
+                    self._save(org, receipts)
                 except (IntegrityError, OperationalError):
-                    self._evict(uid)
                     earlier = replay()
                     if earlier is not None:
                         return earlier
@@ -258,6 +263,47 @@ class CreditLedger(Application[uuid.UUID]):
                     self._evict(receipt.id)  # receipts are read only on repeats: keep orgs warm
                 return answer
         raise errors.Busy("the org is busy; try again")
+
+    # The warm copy is shared, not copied, per command (only the org's stripe
+    # lock holder touches it), so a failure that may have changed it drops it.
+
+    def _decide(
+        self, org: Org, decide: Callable[[Org, datetime], tuple[R, list[Aggregate]]]
+    ) -> tuple[R, list[Aggregate]]:
+        try:
+            return decide(org, max(self.clock(), org.modified_on))
+        except BaseException:
+            if org.pending_events:  # refused after changing state: not the domain's habit
+                self._evict(org.id)
+            raise
+
+    def _save(self, org: Org, receipts: list[Aggregate]) -> None:
+        try:
+            self.save(org, *receipts)
+        except BaseException:
+            self._evict(org.id)  # the copy may hold events the store does not
+            raise
+
+    def take_snapshot(
+        self,
+        aggregate_id: uuid.UUID,
+        version: int | None = None,
+        projector_func: ProjectorFunction[Any, Any] = project_aggregate,
+    ) -> None:
+        """Snapshots the org just saved from its warm copy rather than replaying the store."""
+        warm = self._cached(aggregate_id)
+        if isinstance(warm, Org) and warm.version == version and not warm.pending_events:
+            assert self.snapshots is not None
+            self.snapshots.put([Org.Snapshot.take(warm)])
+            return
+        super().take_snapshot(aggregate_id, version, projector_func)
+
+    def _cached(self, uid: uuid.UUID) -> Any:
+        cache = self.repository.cache
+        try:
+            return None if cache is None else cache.get(uid)
+        except KeyError:
+            return None
 
     def _writable(self, org_id: str) -> Org:
         try:

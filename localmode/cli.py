@@ -40,6 +40,12 @@ def _parser() -> argparse.ArgumentParser:
     history.add_argument("--json", action="store_true", help="one JSON object per line")
     _data_dir(history)
     history.set_defaults(run=_history)
+
+    rebuild = commands.add_parser(
+        "rebuild", help="replay every event into a fresh projection; report differences"
+    )
+    _data_dir(rebuild)
+    rebuild.set_defaults(run=_rebuild)
     return parser
 
 
@@ -104,6 +110,39 @@ def _history(args: argparse.Namespace) -> int:
     if not args.json:
         _print_table(["version", "occurred_at", "type", "data"], rows)
     return 0
+
+
+def _rebuild(args: argparse.Namespace) -> int:
+    """Exit status 0 when the live projection equals the rebuilt one, 1 otherwise."""
+    import os
+
+    from localmode.projection import open_projection_store
+    from localmode.rebuild import rebuild_and_compare
+    from projections.settings import AlertSettings
+
+    ledger = _open_ledger(args.data_dir)
+    live = open_projection_store(args.data_dir)
+    report = rebuild_and_compare(
+        ledger, live, AlertSettings.from_env(os.environ), progress=_progress
+    )
+    for line in report.differences:
+        print(line)
+    found = f"{len(report.differences)} difference(s)" if report.differences else "no differences"
+    print(
+        f"rebuilt {report.orgs} orgs from {report.events} events: {found} from the live projection",
+        file=sys.stderr,
+    )
+    live.close()
+    ledger.close()
+    return 1 if report.differences else 0
+
+
+def _progress(done: int, total: int) -> None:
+    if total > 1000:  # only long runs need a progress line
+        percent = 100 * done // max(total, 1)
+        print(f"\rreplayed {done}/{total} events ({percent}%)", end="", file=sys.stderr)
+        if done >= total:
+            print(file=sys.stderr)
 
 
 def _print_table(header: list[str], rows: list[list[str]]) -> None:

@@ -16,10 +16,12 @@ def run(host: str, port: int, data_dir: Path) -> int:
     from handlers import wiring
     from handlers.observability import logger
     from ledger import CreditLedger
+    from localmode.projection import start_projection
     from localmode.server import describe, make_server
 
     ledger = CreditLedger(env=env)
     wiring.use_ledger(ledger)
+    worker = start_projection(ledger, data_dir, logger)
     server = make_server(host, port)
 
     def stop(signum: int, _: FrameType | None) -> None:
@@ -34,6 +36,7 @@ def run(host: str, port: int, data_dir: Path) -> int:
         pass
     finally:
         server.server_close()
+        worker.stop()
         ledger.close()
     return 0
 

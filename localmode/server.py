@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import threading
 import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -10,9 +11,24 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 from handlers.api import resolve
 from handlers.errors import MAX_BODY_BYTES, error_body
-from handlers.observability import logger
+from handlers.observability import logger, metrics
 
 DRAIN_LIMIT = 10 * 1024 * 1024  # API Gateway's own cap on a request body
+# The resolver keeps the current event and route arguments in shared (class)
+# state, as a Lambda handles one event at a time: concurrent requests would
+# read each other's bodies. Requests go through it one at a time.
+_RESOLVING = threading.Lock()
+
+
+def handle(event: dict[str, Any]) -> dict[str, Any]:
+    """Routes one request, then publishes its metrics as a Lambda invocation would."""
+    with _RESOLVING:
+        try:
+            return resolve(event, None)
+        finally:
+            if metrics.metric_set:
+                metrics.flush_metrics()  # prints nothing when metrics are disabled
+            metrics.clear_metrics()
 
 
 def proxy_event(
@@ -48,6 +64,9 @@ def proxy_event(
 class RequestHandler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server_version = "credit-ledger"
+    # Headers and body go out in two writes: with Nagle's algorithm on, a
+    # keep-alive client's delayed ACK holds the body back about 40 ms.
+    disable_nagle_algorithm = True
 
     def do_GET(self) -> None:
         self._dispatch()
@@ -68,7 +87,7 @@ class RequestHandler(BaseHTTPRequestHandler):
         except UnicodeDecodeError:
             return self._error(400, "BAD_REQUEST", "the body is not UTF-8")
         headers = {name: value for name, value in self.headers.items()}
-        result = resolve(proxy_event(self.command, self.path, headers, body), None)
+        result = handle(proxy_event(self.command, self.path, headers, body))
         self._send(result["statusCode"], _flat_headers(result), result.get("body") or "")
 
     def _discard(self, length: int) -> None:

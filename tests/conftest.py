@@ -61,11 +61,9 @@ def store_env(store: str, tmp_path: Path) -> Iterator[dict[str, str]]:
     if store != "dynamodb":
         yield _store_env(store, tmp_path)
         return
-    from moto import mock_aws
+    from tests.dynamodb_support import create_events_table, dynamodb_env, serial_mock_aws
 
-    from tests.dynamodb_support import create_events_table, dynamodb_env
-
-    with mock_aws():
+    with serial_mock_aws():
         yield dynamodb_env(create_events_table())
 
 

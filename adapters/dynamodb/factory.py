@@ -12,9 +12,10 @@ from eventsourcing.persistence import (
 )
 from eventsourcing.utils import Environment, EnvType, strtobool
 
+from adapters.dynamodb.application_recorder import DynamoDBApplicationRecorder
 from adapters.dynamodb.client import create_table, make_client, table_name
 from adapters.dynamodb.items import SNAPSHOT_PREFIX
-from adapters.dynamodb.recorders import DynamoDBAggregateRecorder, DynamoDBApplicationRecorder
+from adapters.dynamodb.recorders import DynamoDBAggregateRecorder
 
 
 class DynamoDBFactory(InfrastructureFactory[TrackingRecorder]):
@@ -35,8 +36,10 @@ class DynamoDBFactory(InfrastructureFactory[TrackingRecorder]):
 
     def aggregate_recorder(self, purpose: str = "events") -> AggregateRecorder:
         # Each purpose gets its own key space; events keep the plain aggregate id.
+        # Only snapshots are compressed: the stream processor reads events as they are.
         prefix = {"events": "", "snapshots": SNAPSHOT_PREFIX}.get(purpose, f"{purpose}#")
-        return DynamoDBAggregateRecorder(self.client, self.table_name, prefix)
+        compress = purpose == "snapshots"
+        return DynamoDBAggregateRecorder(self.client, self.table_name, prefix, compress)
 
     def application_recorder(self) -> ApplicationRecorder:
         return DynamoDBApplicationRecorder(self.client, self.table_name)

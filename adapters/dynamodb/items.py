@@ -7,6 +7,7 @@ the partition "snapshot#<id>", so the stream processor can skip them by key.
 
 from __future__ import annotations
 
+import zlib
 from typing import Any
 from uuid import UUID
 
@@ -18,6 +19,8 @@ STREAM = EVENTS.partition_key[0]
 VERSION = EVENTS.sort_key[0] if EVENTS.sort_key else "version"
 TOPIC = "topic"
 STATE = "state"
+STATE_Z = "state_z"  # zlib-compressed state, for large snapshots
+COMPRESS_OVER = 1024  # bytes; a snapshot's per-user counts grow with the users
 SNAPSHOT_PREFIX = "snapshot#"
 
 Item = dict[str, dict[str, Any]]
@@ -27,22 +30,30 @@ def stream_key(originator_id: UUID | str, prefix: str = "") -> str:
     return f"{prefix}{originator_id}"
 
 
-def to_item(event: StoredEvent, prefix: str = "") -> Item:
-    return {
+def to_item(event: StoredEvent, prefix: str = "", compress: bool = False) -> Item:
+    item: Item = {
         STREAM: {"S": stream_key(event.originator_id, prefix)},
         VERSION: {"N": str(event.originator_version)},
         TOPIC: {"S": event.topic},
-        STATE: {"B": event.state},
     }
+    if compress and len(event.state) > COMPRESS_OVER:
+        item[STATE_Z] = {"B": zlib.compress(event.state)}
+    else:
+        item[STATE] = {"B": event.state}
+    return item
 
 
 def from_item(item: Item, originator_id: UUID | str) -> StoredEvent:
     """The caller knows the originator id (it queried its partition): keep its type."""
+    if STATE_Z in item:
+        state = zlib.decompress(bytes(item[STATE_Z]["B"]))
+    else:
+        state = bytes(item[STATE]["B"])
     return StoredEvent(
         originator_id=originator_id,
         originator_version=int(item[VERSION]["N"]),
         topic=item[TOPIC]["S"],
-        state=bytes(item[STATE]["B"]),
+        state=state,
     )
 
 

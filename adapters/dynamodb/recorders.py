@@ -1,4 +1,4 @@
-"""Aggregate and application recorders on one DynamoDB table."""
+"""The aggregate recorder: events (or snapshots) of each aggregate in its own partition."""
 
 from __future__ import annotations
 
@@ -10,13 +10,10 @@ from uuid import UUID
 from botocore.exceptions import BotoCoreError, ClientError
 from eventsourcing.persistence import (
     AggregateRecorder,
-    ApplicationRecorder,
     IntegrityError,
-    Notification,
     NotSupportedError,
     ProgrammingError,
     StoredEvent,
-    Subscription,
 )
 
 from adapters.dynamodb.errors import translate
@@ -25,17 +22,16 @@ from adapters.dynamodb.items import STREAM, VERSION, from_item, stream_key, to_i
 MAX_TRANSACTION_ITEMS = 100  # DynamoDB's limit for one TransactWriteItems
 
 
-class NotificationsNotSupported(NotSupportedError, NotImplementedError):
-    """DynamoDB keeps no table-wide order of events (see docs/dynamodb.md)."""
-
-
 class DynamoDBAggregateRecorder(AggregateRecorder):
     """Events of each aggregate in its own partition, ordered by version."""
 
-    def __init__(self, client: Any, table_name: str, prefix: str = "") -> None:
+    def __init__(
+        self, client: Any, table_name: str, prefix: str = "", compress: bool = False
+    ) -> None:
         self.client = client
         self.table_name = table_name
         self.prefix = prefix  # "" for events, "snapshot#" for snapshots
+        self.compress = compress  # large states zlib-compressed (snapshots only)
 
     # --- writing -------------------------------------------------------------
 
@@ -45,7 +41,7 @@ class DynamoDBAggregateRecorder(AggregateRecorder):
         if kwargs.get("tracking") is not None:
             raise NotSupportedError("tracking records are not stored in DynamoDB")
         self._check_unique(stored_events)
-        items = [to_item(event, self.prefix) for event in stored_events]
+        items = [to_item(event, self.prefix, self.compress) for event in stored_events]
         try:
             if len(items) == 1:
                 self._put(items[0])
@@ -143,38 +139,3 @@ class DynamoDBAggregateRecorder(AggregateRecorder):
         if limit is not None:
             query["Limit"] = limit
         return query
-
-
-class DynamoDBApplicationRecorder(DynamoDBAggregateRecorder, ApplicationRecorder):
-    """Writes and reads events; has no notification log.
-
-    DynamoDB has no order across partitions, and a counter item updated by
-    every write would serialise all orgs on one item. In AWS, the projector
-    reads the table's DynamoDB Stream instead (ordered per org).
-    """
-
-    def select_notifications(
-        self,
-        start: int | None,
-        limit: int,
-        stop: int | None = None,
-        topics: Sequence[str] = (),
-        *,
-        inclusive_of_start: bool = True,
-    ) -> Sequence[Notification]:
-        raise self._no_notifications()
-
-    def max_notification_id(self) -> int | None:
-        raise self._no_notifications()
-
-    def subscribe(
-        self, gt: int | None = None, topics: Sequence[str] = ()
-    ) -> Subscription[ApplicationRecorder]:
-        raise self._no_notifications()
-
-    @staticmethod
-    def _no_notifications() -> NotificationsNotSupported:
-        return NotificationsNotSupported(
-            "the DynamoDB event store has no table-wide notification log: read the "
-            "table's DynamoDB Stream (per-org order), or use eventsourcing.sqlite locally"
-        )

@@ -7,7 +7,7 @@ from aws_lambda_powertools.event_handler.router import APIGatewayRouter
 from aws_lambda_powertools.metrics import MetricUnit
 
 from handlers.observability import metrics
-from handlers.routes.common import OrgId, json_response
+from handlers.routes.common import COMMAND_ERRORS, OrgId, documented, json_response
 from handlers.schemas import ConsumeBody, TopUpBody
 from handlers.wiring import get_ledger
 from ledger.models import Consumption, TopUp
@@ -15,7 +15,10 @@ from ledger.models import Consumption, TopUp
 router = APIGatewayRouter()
 
 
-@router.post("/orgs/<org_id>/enquiries")
+@router.post(
+    "/orgs/<org_id>/enquiries",
+    responses=documented({201: "charged", 200: "a repeat: the first answer"}, 402, *COMMAND_ERRORS),
+)
 def consume_credit(org_id: OrgId, body: ConsumeBody) -> Response[Consumption]:
     result = get_ledger().consume_credit(org_id, user_id=body.user_id, enquiry_id=body.enquiry_id)
     if not result.replayed:
@@ -23,7 +26,10 @@ def consume_credit(org_id: OrgId, body: ConsumeBody) -> Response[Consumption]:
     return json_response(result, status=200 if result.replayed else 201, replayed=result.replayed)
 
 
-@router.post("/orgs/<org_id>/top-ups")
+@router.post(
+    "/orgs/<org_id>/top-ups",
+    responses=documented({201: "granted", 200: "a repeat: the first answer"}, *COMMAND_ERRORS),
+)
 def top_up(org_id: OrgId, body: TopUpBody) -> Response[TopUp]:
     result = get_ledger().top_up(org_id, body.credits, top_up_id=body.top_up_id, note=body.note)
     return json_response(result, status=200 if result.replayed else 201, replayed=result.replayed)

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 import pytest
 
 from adapters.dynamodb.items import SNAPSHOT_PREFIX
 from ledger import CreditLedger
-from ledger.domain.org import org_uuid
+from ledger.domain.org import Org, org_uuid
 from tests.conftest import FakeClock, LedgerFactory
 from tests.dynamodb_support import client
 
@@ -24,20 +24,25 @@ def _stream(table: str, stream_id: str) -> list[dict[str, Any]]:
     return list(found["Items"])
 
 
+class OftenSnapshotted(CreditLedger):
+    snapshotting_intervals: ClassVar[dict[type[Any], int]] = {Org: 10}
+
+
 def test_snapshots_are_taken_and_used_by_a_cold_ledger(
-    make_ledger: LedgerFactory, clock: FakeClock, store_env: dict[str, str]
+    clock: FakeClock, store_env: dict[str, str]
 ) -> None:
-    ledger = make_ledger(clock)
+    ledger = OftenSnapshotted(env=store_env, clock=clock)
     ledger.set_plan("acme", "Ultimate")
-    for n in range(250):
+    for n in range(25):
         ledger.consume_credit("acme", user_id=f"u-{n % 3}", enquiry_id=f"e-{n}")
 
     snapshots = _stream(store_env["LEDGER_EVENTS_TABLE"], f"{SNAPSHOT_PREFIX}{org_uuid('acme')}")
-    assert [int(s["version"]["N"]) for s in snapshots] == [100, 200]
-    cold = make_ledger(clock)
+    assert [int(s["version"]["N"]) for s in snapshots] == [10, 20]
+    cold = OftenSnapshotted(env=store_env, clock=clock)
     assert cold.status("acme") == ledger.status("acme")
-    assert cold.status("acme").used == 250
+    assert cold.status("acme").used == 25
     assert cold.consume_credit("acme", user_id="u-0", enquiry_id="e-0").replayed
+    assert cold.status("acme", at=clock.now).used == 25
 
 
 def test_a_save_writes_the_event_and_its_receipt_together(

@@ -6,9 +6,11 @@ import unittest
 from typing import Any
 from uuid import uuid4
 
+import boto3
 import pytest
 from eventsourcing.persistence import (
     InfrastructureFactory,
+    IntegrityError,
     NotSupportedError,
     StoredEvent,
 )
@@ -20,12 +22,18 @@ from eventsourcing.utils import Environment
 from moto import mock_aws
 
 from adapters.dynamodb import Factory
-from adapters.dynamodb.recorders import (
-    DynamoDBAggregateRecorder,
+from adapters.dynamodb.application_recorder import (
     DynamoDBApplicationRecorder,
     NotificationsNotSupported,
 )
-from tests.dynamodb_support import create_events_table, dynamodb_env
+from adapters.dynamodb.recorders import DynamoDBAggregateRecorder
+from tests.dynamodb_support import (
+    REGION,
+    client,
+    create_events_table,
+    dynamodb_env,
+    serial_mock_aws,
+)
 
 NO_LOG = "DynamoDB has no table-wide notification log; the projector reads DynamoDB Streams"
 
@@ -65,6 +73,18 @@ class TestSnapshotsRecorder(MotoTable, AggregateRecorderTestCase):
         snapshots.insert_events([snapshot])
         assert events.select_events(event.originator_id) == [event]
         assert snapshots.select_events(event.originator_id) == [snapshot]
+
+    def test_large_snapshots_are_compressed(self) -> None:
+        recorder = self.create_recorder()
+        counts = ",".join(f'"user-{n:06d}":{n % 50}' for n in range(30_000)).encode()
+        snapshot = StoredEvent(uuid4(), 100, "topic", b"{" + counts + b"}")
+        recorder.insert_events([snapshot])
+        assert recorder.select_events(snapshot.originator_id) == [snapshot]
+        item = client().get_item(
+            TableName=self.env.get("LEDGER_EVENTS_TABLE"),
+            Key={"stream_id": {"S": f"snapshot#{snapshot.originator_id}"}, "version": {"N": "100"}},
+        )["Item"]
+        assert len(snapshot.state) > 400_000 > 4 * len(item["state_z"]["B"])
 
 
 class TestApplicationRecorder(MotoTable, AggregateRecorderTestCase):
@@ -137,3 +157,25 @@ class TestReadsBeyondOnePage(MotoTable):
         assert recorder.select_events(oid, gt=5, lte=5) == []
         newest = recorder.select_events(oid, desc=True, limit=5)
         assert [e.originator_version for e in newest] == [10, 9, 8, 7, 6]
+
+
+def test_the_quicker_moto_rollback_of_the_rule_tests_still_rolls_back() -> None:
+    with serial_mock_aws():
+        table = create_events_table()
+        recorder = InfrastructureFactory.construct(dynamodb_env(table)).aggregate_recorder()
+        oid = uuid4()
+        recorder.insert_events([StoredEvent(oid, 2, "t", b"")])
+        with pytest.raises(IntegrityError):
+            recorder.insert_events([StoredEvent(oid, 1, "t", b""), StoredEvent(oid, 2, "t", b"")])
+        assert [e.originator_version for e in recorder.select_events(oid)] == [2]
+        assert len(stream_records(table)) == 1
+
+
+def stream_records(table: str) -> list[Any]:
+    arn = client().describe_table(TableName=table)["Table"]["LatestStreamArn"]
+    streams = boto3.client("dynamodbstreams", region_name=REGION)
+    shard = streams.describe_stream(StreamArn=arn)["StreamDescription"]["Shards"][0]
+    iterator = streams.get_shard_iterator(
+        StreamArn=arn, ShardId=shard["ShardId"], ShardIteratorType="TRIM_HORIZON"
+    )["ShardIterator"]
+    return list(streams.get_records(ShardIterator=iterator)["Records"])

@@ -1,0 +1,74 @@
+"""Lambda on the event table's stream: projects balances, publishes alerts.
+
+Each record is a doorbell for one org. A record fails (and is retried by the
+event source mapping) only when its org's projection is busy or an alert could
+not be published; duplicates, reordering and gaps are handled by catching up
+from the event store.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from aws_lambda_powertools.metrics import MetricUnit
+from aws_lambda_powertools.utilities.batch import (
+    BatchProcessor,
+    EventType,
+    process_partial_response,
+)
+from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
+from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from handlers.observability import logger, metrics, tracer
+from handlers.stream_records import doorbell
+from handlers.wiring import get_ledger, get_projection_store
+from projections.projector import LedgerEvents, Projector
+from projections.settings import AlertSettings
+
+processor = BatchProcessor(event_type=EventType.DynamoDBStreams)
+_projector: Projector | None = None
+
+
+def get_projector() -> Projector:
+    """Built on first use, so a cold start pays only for imports."""
+    global _projector
+    if _projector is None:
+        import boto3
+
+        from adapters.alert_bus import EventBridgeAlertSink
+
+        _projector = Projector(
+            get_projection_store(),
+            LedgerEvents(get_ledger()),
+            EventBridgeAlertSink(boto3.client("events")),
+            AlertSettings.from_env(os.environ),
+        )
+    return _projector
+
+
+def use_projector(projector: Projector | None) -> None:
+    global _projector
+    _projector = projector
+
+
+@tracer.capture_method
+def record_handler(record: DynamoDBRecord) -> None:
+    bell = doorbell(record)
+    if bell is None:
+        return
+    org_key, version = bell
+    published = get_projector().handle(org_key, seen_version=version)
+    if published:
+        metrics.add_metric(name="AlertsPublished", unit=MetricUnit.Count, value=len(published))
+        logger.info("alerts published", extra={"org_key": str(org_key), "alert_ids": published})
+
+
+@logger.inject_lambda_context
+@tracer.capture_lambda_handler
+@metrics.log_metrics
+def handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:
+    return process_partial_response(
+        event=event, record_handler=record_handler, processor=processor, context=context
+    )

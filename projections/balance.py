@@ -1,0 +1,163 @@
+"""Each org's balance per period, folded from the org's events one at a time."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from typing import Any
+
+from ledger.domain.org import TRIAL_PERIOD, Org
+from ledger.domain.periods import month_end, month_key, month_start
+from ledger.domain.plans import CATALOGUE
+
+
+@dataclass(frozen=True)
+class Balance:
+    """One org's credits in one period (a calendar month, or its trial)."""
+
+    period: str
+    plan: str  # as it stood at the period's last event
+    allowance: int
+    starts_at: datetime
+    ends_at: datetime
+    version: int  # the last org version that touched this period
+    top_up_credits: int = 0
+    used: int = 0
+    by_user: dict[str, int] = field(default_factory=dict)
+    near_limit_raised: bool = False
+    limits_reached: tuple[int, ...] = ()  # limits whose LimitReached was raised
+    alert_ids: tuple[str, ...] = ()  # every alert raised in this period, in order
+
+    @property
+    def limit(self) -> int:
+        return self.allowance + self.top_up_credits
+
+    @property
+    def remaining(self) -> int:
+        return max(0, self.limit - self.used)
+
+    def to_dict(self) -> dict[str, Any]:
+        data = dict(vars(self))
+        data["starts_at"] = self.starts_at.isoformat()
+        data["ends_at"] = self.ends_at.isoformat()
+        data["limits_reached"] = list(self.limits_reached)
+        data["alert_ids"] = list(self.alert_ids)
+        data["by_user"] = dict(self.by_user)
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Balance:
+        return cls(
+            **{
+                **data,
+                "starts_at": datetime.fromisoformat(data["starts_at"]),
+                "ends_at": datetime.fromisoformat(data["ends_at"]),
+                "version": int(data["version"]),
+                "limits_reached": tuple(int(x) for x in data["limits_reached"]),
+                "alert_ids": tuple(data["alert_ids"]),
+                "by_user": {k: int(v) for k, v in data["by_user"].items()},
+            }
+        )
+
+
+@dataclass(frozen=True)
+class OrgView:
+    """What the fold keeps about an org between events."""
+
+    org_id: str
+    version: int  # the last org version applied
+    plan: str | None = None
+    trial_started_at: datetime | None = None
+    trial_ends_at: datetime | None = None
+    current: Balance | None = None  # the period of the latest event
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "org_id": self.org_id,
+            "version": self.version,
+            "plan": self.plan,
+            "trial_started_at": _text(self.trial_started_at),
+            "trial_ends_at": _text(self.trial_ends_at),
+            "current": self.current.to_dict() if self.current else None,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> OrgView:
+        return cls(
+            org_id=data["org_id"],
+            version=int(data["version"]),
+            plan=data["plan"],
+            trial_started_at=_time(data["trial_started_at"]),
+            trial_ends_at=_time(data["trial_ends_at"]),
+            current=Balance.from_dict(data["current"]) if data["current"] else None,
+        )
+
+
+def is_org_event(event: object) -> bool:
+    return isinstance(event, Org.Event)
+
+
+def apply(view: OrgView | None, event: Any) -> OrgView:
+    """The view after one more org event (the event must be the next version)."""
+    version: int = event.originator_version
+    if isinstance(event, Org.OrgOpened):
+        return OrgView(org_id=event.org_id, version=version)
+    if view is None:
+        raise ValueError(f"an org's first event must open it, got {type(event).__name__}")
+    if version != view.version + 1:
+        raise ValueError(f"expected version {view.version + 1}, got {version}")
+    view = replace(view, version=version)
+    if isinstance(event, Org.PlanSet):
+        return _plan_set(view, event)
+    if isinstance(event, Org.CreditConsumed):
+        balance = _period(view, event.period, event.timestamp)
+        by_user = {**balance.by_user, event.user_id: balance.by_user.get(event.user_id, 0) + 1}
+        balance = replace(balance, used=balance.used + 1, by_user=by_user, version=version)
+        return replace(view, current=balance)
+    if isinstance(event, Org.TopUpGranted):
+        balance = _period(view, event.period, event.timestamp)
+        credits = balance.top_up_credits + event.credits
+        return replace(view, current=replace(balance, top_up_credits=credits, version=version))
+    return view  # a per-user limit changes no balance
+
+
+def _plan_set(view: OrgView, event: Any) -> OrgView:
+    plan = CATALOGUE[event.plan]
+    if event.trial_ends_at is not None:
+        view = replace(view, trial_started_at=event.timestamp, trial_ends_at=event.trial_ends_at)
+        period = TRIAL_PERIOD
+    else:
+        period = month_key(event.timestamp)
+    view = replace(view, plan=plan.name)
+    balance = _period(view, period, event.timestamp)
+    balance = replace(balance, plan=plan.name, allowance=plan.credits, version=view.version)
+    return replace(view, current=balance)
+
+
+def _period(view: OrgView, period: str, moment: datetime) -> Balance:
+    """The balance the event lands in: the current one, or a fresh one at zero."""
+    if view.current is not None and view.current.period == period:
+        return view.current
+    if view.plan is None:
+        raise ValueError(f"org {view.org_id} has no plan at version {view.version}")
+    if period == TRIAL_PERIOD:
+        assert view.trial_started_at is not None and view.trial_ends_at is not None
+        starts_at, ends_at = view.trial_started_at, view.trial_ends_at
+    else:
+        starts_at, ends_at = month_start(period), month_end(period)
+    return Balance(
+        period=period,
+        plan=view.plan,
+        allowance=CATALOGUE[view.plan].credits,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        version=view.version,
+    )
+
+
+def _text(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment else None
+
+
+def _time(text: str | None) -> datetime | None:
+    return datetime.fromisoformat(text) if text else None

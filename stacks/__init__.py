@@ -1,0 +1,1 @@
+"""The AWS deployment of the credit ledger, as an AWS CDK app."""

@@ -1,0 +1,95 @@
+"""The alert bus, its rules, the notifier and the queue customer success reads."""
+
+from __future__ import annotations
+
+from aws_cdk import Duration
+from aws_cdk import aws_events as events
+from aws_cdk import aws_events_targets as targets
+from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_lambda_destinations as destinations
+from constructs import Construct
+
+from projections.alerts import KINDS, SOURCE
+from stacks.functions import LedgerCode, ledger_function
+from stacks.queues import dead_letter_queue, work_queue
+
+# The rule patterns, one per alert type, from the alert definitions the projector emits.
+ALERT_SOURCE = SOURCE
+ALERT_TYPES = tuple(KINDS)
+
+
+def alert_pattern(detail_type: str) -> dict[str, list[str]]:
+    """The EventBridge pattern (as JSON) that the rule for one alert type matches."""
+    return {"source": [ALERT_SOURCE], "detail-type": [detail_type]}
+
+
+class Alerts(Construct):
+    def __init__(
+        self, scope: Construct, construct_id: str, *, code: LedgerCode, webhook_url: str | None
+    ) -> None:
+        super().__init__(scope, construct_id)
+        self.bus = events.EventBus(self, "Bus", description="Credit ledger alerts")
+        self.notifier = self._notifier(code, webhook_url)
+        self.delivery_failures = dead_letter_queue(
+            self, "DeliveryFailures", holds="alerts EventBridge could not deliver to a target"
+        )
+        self.customer_success_failures = dead_letter_queue(
+            self, "CustomerSuccessFailures", holds="alerts customer success failed to handle"
+        )
+        self.customer_success = work_queue(
+            self, "CustomerSuccess", dead_letters=self.customer_success_failures
+        )
+        self.rules = {detail_type: self._rule(detail_type) for detail_type in ALERT_TYPES}
+
+    def _notifier(self, code: LedgerCode, webhook_url: str | None) -> lambda_.Function:
+        notifier = ledger_function(
+            self,
+            "Notifier",
+            code=code,
+            handler="handlers.notifier.handler",
+            description="credit ledger alert notifier",
+            environment={"LEDGER_ALERT_WEBHOOK_URL": webhook_url} if webhook_url else {},
+            timeout=Duration.seconds(30),
+            memory_size=256,
+        )
+        # EventBridge invokes asynchronously: an alert the notifier keeps failing
+        # on lands in a queue instead of vanishing after Lambda's retries.
+        self.notifier_failures = dead_letter_queue(
+            self, "NotifierFailures", holds="alerts the notifier failed on after retries"
+        )
+        notifier.configure_async_invoke(
+            retry_attempts=2,
+            max_event_age=Duration.hours(6),
+            on_failure=destinations.SqsDestination(self.notifier_failures),
+        )
+        return notifier
+
+    def _rule(self, detail_type: str) -> events.Rule:
+        pattern = alert_pattern(detail_type)
+        rule = events.Rule(
+            self,
+            f"{detail_type}Rule",
+            event_bus=self.bus,
+            description=f"{detail_type} alerts to the notifier and customer success",
+            event_pattern=events.EventPattern(
+                source=pattern["source"], detail_type=pattern["detail-type"]
+            ),
+        )
+        dead_letters, retries, max_age = self.delivery_failures, 8, Duration.hours(24)
+        rule.add_target(
+            targets.LambdaFunction(
+                self.notifier,
+                dead_letter_queue=dead_letters,
+                retry_attempts=retries,
+                max_event_age=max_age,
+            )
+        )
+        rule.add_target(
+            targets.SqsQueue(
+                self.customer_success,
+                dead_letter_queue=dead_letters,
+                retry_attempts=retries,
+                max_event_age=max_age,
+            )
+        )
+        return rule

@@ -1,0 +1,74 @@
+"""The event store and the projection table, both read from adapters/tables.py."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aws_cdk import RemovalPolicy
+from aws_cdk import aws_dynamodb as dynamodb
+from constructs import Construct
+
+from adapters.tables import EVENTS, PROJECTIONS, TableSpec
+
+_KINDS = {
+    "S": dynamodb.AttributeType.STRING,
+    "N": dynamodb.AttributeType.NUMBER,
+    "B": dynamodb.AttributeType.BINARY,
+}
+
+
+class EventStore(Construct):
+    """The events (the record of truth: retained, protected) and their projections."""
+
+    def __init__(self, scope: Construct, construct_id: str) -> None:
+        super().__init__(scope, construct_id)
+        self.events = table_from_spec(
+            self, EVENTS, removal_policy=RemovalPolicy.RETAIN, deletion_protection=True
+        )
+        # Projections are derived from the events and can be rebuilt from them.
+        self.projections = table_from_spec(
+            self, PROJECTIONS, removal_policy=RemovalPolicy.DESTROY, deletion_protection=False
+        )
+
+
+def table_from_spec(
+    scope: Construct,
+    spec: TableSpec,
+    *,
+    removal_policy: RemovalPolicy,
+    deletion_protection: bool,
+) -> dynamodb.Table:
+    """An on-demand, encrypted table with PITR, shaped by the spec's keys, stream and indexes."""
+    table = dynamodb.Table(
+        scope,
+        spec.logical_id,
+        partition_key=_attribute(spec.partition_key),
+        sort_key=_attribute(spec.sort_key) if spec.sort_key else None,
+        billing_mode=dynamodb.BillingMode.PAY_PER_REQUEST,
+        stream=dynamodb.StreamViewType[spec.stream_view] if spec.stream_view else None,
+        encryption=dynamodb.TableEncryption.AWS_MANAGED,
+        point_in_time_recovery_specification=dynamodb.PointInTimeRecoverySpecification(
+            point_in_time_recovery_enabled=True
+        ),
+        deletion_protection=deletion_protection,
+        removal_policy=removal_policy,
+    )
+    for index in spec.global_indexes:
+        _add_index(table, index)
+    return table
+
+
+def _add_index(table: dynamodb.Table, index: dict[str, Any]) -> None:
+    keys = list(index["keys"])
+    table.add_global_secondary_index(
+        index_name=index["name"],
+        partition_key=_attribute(keys[0]),
+        sort_key=_attribute(keys[1]) if len(keys) > 1 else None,
+        projection_type=dynamodb.ProjectionType[index.get("projection", "ALL")],
+        non_key_attributes=index.get("non_key_attributes"),
+    )
+
+
+def _attribute(key: tuple[str, str]) -> dynamodb.Attribute:
+    name, kind = key
+    return dynamodb.Attribute(name=name, type=_KINDS[kind])

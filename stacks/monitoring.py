@@ -1,0 +1,102 @@
+"""Alarms (to an encrypted SNS topic) and one dashboard for the whole ledger."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from aws_cdk import Duration, RemovalPolicy, Stack
+from aws_cdk import aws_apigateway as apigw
+from aws_cdk import aws_cloudwatch as cw
+from aws_cdk import aws_cloudwatch_actions as actions
+from aws_cdk import aws_events as events
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_kms as kms
+from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_sns as sns
+from aws_cdk import aws_sns_subscriptions as subscriptions
+from aws_cdk import aws_sqs as sqs
+from constructs import Construct
+
+from stacks.dashboard import build_dashboard
+
+ONE_MINUTE = Duration.minutes(1)
+FIVE_MINUTES = Duration.minutes(5)
+MAX_ITERATOR_AGE_MS = 60_000  # the projections lag the events by more than a minute
+MAX_5XX_RATE = 0.01  # share of API requests over five minutes
+
+
+@dataclass(frozen=True)
+class Watched:
+    """What the alarms and the dashboard look at."""
+
+    functions: dict[str, lambda_.Function]
+    dead_letter_queues: dict[str, sqs.IQueue]
+    projector: lambda_.Function
+    api: apigw.RestApi
+    alert_bus: events.IEventBus
+    alert_rules: dict[str, events.Rule]
+
+
+class Monitoring(Construct):
+    def __init__(
+        self, scope: Construct, construct_id: str, *, watched: Watched, alarm_email: str | None
+    ) -> None:
+        super().__init__(scope, construct_id)
+        self.topic = self._topic(alarm_email)
+        self.alarms: list[cw.Alarm] = []
+        self._add_alarms(watched)
+        self.dashboard = build_dashboard(self, watched, self.alarms)
+
+    def _add_alarms(self, watched: Watched) -> None:
+        for name, queue in watched.dead_letter_queues.items():
+            depth = queue.metric_approximate_number_of_messages_visible(
+                period=ONE_MINUTE, statistic="Maximum"
+            )
+            self._alarm(f"{name}NotEmpty", depth, 1, f"{name} holds messages")
+        for name, function in watched.functions.items():
+            errors = function.metric_errors(period=ONE_MINUTE, statistic="Sum")
+            self._alarm(f"{name}Errors", errors, 1, f"The {name} function failed")
+            throttles = function.metric_throttles(period=ONE_MINUTE, statistic="Sum")
+            self._alarm(f"{name}Throttles", throttles, 1, f"The {name} function was throttled")
+        age = watched.projector.metric("IteratorAge", period=ONE_MINUTE, statistic="Maximum")
+        self._alarm("StreamIteratorAge", age, MAX_ITERATOR_AGE_MS, "Projections lag the events")
+        server_errors = watched.api.metric_server_error(period=FIVE_MINUTES, statistic="Average")
+        self._alarm("Api5xx", server_errors, MAX_5XX_RATE, "The API answers 5xx")
+
+    def _topic(self, alarm_email: str | None) -> sns.Topic:
+        # A customer managed key, because CloudWatch cannot publish to a topic
+        # encrypted with the AWS managed SNS key.
+        key = kms.Key(
+            self,
+            "AlarmKey",
+            description="Encrypts credit ledger alarm notifications",
+            enable_key_rotation=True,
+            removal_policy=RemovalPolicy.DESTROY,
+            pending_window=Duration.days(7),
+        )
+        key.add_to_resource_policy(
+            iam.PolicyStatement(
+                principals=[iam.ServicePrincipal("cloudwatch.amazonaws.com")],
+                actions=["kms:Decrypt", "kms:GenerateDataKey*"],
+                resources=["*"],
+                conditions={"StringEquals": {"aws:SourceAccount": Stack.of(self).account}},
+            )
+        )
+        topic = sns.Topic(self, "AlarmTopic", master_key=key, enforce_ssl=True)
+        if alarm_email:
+            topic.add_subscription(subscriptions.EmailSubscription(alarm_email))
+        return topic
+
+    def _alarm(self, name: str, metric: cw.IMetric, threshold: float, description: str) -> None:
+        alarm = cw.Alarm(
+            self,
+            name,
+            metric=metric,
+            threshold=threshold,
+            evaluation_periods=1,
+            comparison_operator=cw.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+            treat_missing_data=cw.TreatMissingData.NOT_BREACHING,
+            alarm_description=description,
+        )
+        alarm.add_alarm_action(actions.SnsAction(self.topic))
+        self.alarms.append(alarm)

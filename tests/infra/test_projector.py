@@ -1,0 +1,64 @@
+"""The projector's stream source: batches, bounded retries, partial failures, a failure queue."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from adapters.tables import EVENTS
+from tests.infra.synth import Synth
+from tests.infra.template import Resources
+
+
+def _mapping(synth: Synth) -> dict[str, Any]:
+    mappings = Resources(synth.template).of_type("AWS::Lambda::EventSourceMapping")
+    assert len(mappings) == 1
+    properties: dict[str, Any] = next(iter(mappings.values()))["Properties"]
+    return properties
+
+
+def test_the_projector_reads_the_event_tables_stream(synth: Synth) -> None:
+    resources = Resources(synth.template)
+    table = resources.id_at(f"EventStore/{EVENTS.logical_id}/Resource")
+    mapping = _mapping(synth)
+    assert mapping["EventSourceArn"] == {"Fn::GetAtt": [table, "StreamArn"]}
+    projector = resources.function("handlers.projector.handler")[0]
+    assert mapping["FunctionName"] == {"Ref": projector}
+    assert mapping["StartingPosition"] == "TRIM_HORIZON"
+
+
+def test_batches_are_bounded_and_failures_are_reported_per_record(synth: Synth) -> None:
+    mapping = _mapping(synth)
+    assert 1 <= mapping["BatchSize"] <= 1000
+    assert 0 < mapping["MaximumBatchingWindowInSeconds"] <= 5
+    assert mapping["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
+    assert mapping["BisectBatchOnFunctionError"] is True
+    assert 0 < mapping["MaximumRetryAttempts"] <= 10
+    assert 60 <= mapping["MaximumRecordAgeInSeconds"] <= 24 * 3600
+    assert mapping["ParallelizationFactor"] == 1
+
+
+def test_what_the_projector_gives_up_on_goes_to_an_encrypted_tls_only_queue(synth: Synth) -> None:
+    resources = Resources(synth.template)
+    queue = resources.id_at("Projector/Failures/Resource")
+    destination = _mapping(synth)["DestinationConfig"]["OnFailure"]["Destination"]
+    assert destination == {"Fn::GetAtt": [queue, "Arn"]}
+    assert resources.all[queue]["Properties"]["SqsManagedSseEnabled"] is True
+    assert_tls_only(resources, queue)
+
+
+def assert_tls_only(resources: Resources, queue: str) -> None:
+    policies = [
+        policy["Properties"]
+        for policy in resources.of_type("AWS::SQS::QueuePolicy").values()
+        if {"Ref": queue} in policy["Properties"]["Queues"]
+    ]
+    denials = [
+        statement
+        for policy in policies
+        for statement in policy["PolicyDocument"]["Statement"]
+        if statement["Effect"] == "Deny"
+    ]
+    assert any(
+        statement["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
+        for statement in denials
+    ), queue

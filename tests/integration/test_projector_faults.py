@@ -1,0 +1,192 @@
+"""The stream projector under the faults streams and buses have.
+
+Records are delivered while the scenario runs (so the projection moves step by
+step, as in production). After each fault the projection equals a rebuild from
+the events, every alert was published at least once, and no alert has two ids.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from handlers import projector as projector_handler
+from ledger import CreditLedger
+from ledger.domain.org import org_uuid
+from projections.alerts import Alert
+from projections.projector import LedgerEvents, Projector
+from projections.store import ProjectionStore
+from tests.conftest import FakeClock
+from tests.projection_stores import PROJECTION_STORES, projection_store
+from tests.projection_support import RecordingSink, rebuild, snapshot, validate
+from tests.stream_support import all_records, batches, deliver, ids_by_identity, run_scenario
+
+Records = list[dict[str, Any]]
+SCENARIO_ALERTS = [  # (org, period, kind, limit of a LimitReached), from the events alone
+    ("acme", "2026-11", "LimitReached", 100),
+    ("acme", "2026-11", "LimitReached", 110),
+    ("acme", "2026-11", "NearLimit", None),
+    ("acme", "2026-12", "NearLimit", None),
+    ("trial-co", "2026-11", "LimitReached", 20),
+    ("trial-co", "trial", "LimitReached", 10),
+    ("trial-co", "trial", "NearLimit", None),
+]
+# DynamoDB under moto is slow: it runs the faults that touch its own code paths.
+ON_DYNAMODB = {"test_eventbridge_failing_some_entries", "test_crash_between_write_and_publish"}
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "store_kind" in metafunc.fixturenames:
+        kinds = [k for k in PROJECTION_STORES if k != "dynamodb"]
+        if metafunc.function.__name__ in ON_DYNAMODB:
+            kinds = PROJECTION_STORES
+        metafunc.parametrize("store_kind", kinds)
+
+
+class Crash(Exception):
+    """The process dying between the projection write and the publish."""
+
+
+class CrashingStore:
+    """Delegates to a store; the first `crashes` successful saves then 'crash'."""
+
+    def __init__(self, store: ProjectionStore, crashes: int) -> None:
+        self.store, self.crashes = store, crashes
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.store, name)
+
+    def save(self, *args: Any) -> bool:
+        saved = self.store.save(*args)
+        if saved and self.crashes > 0:
+            self.crashes -= 1
+            raise Crash("killed after the write")
+        return saved
+
+
+class FlakySink(RecordingSink):
+    """Refuses each alert the first time, and throws on every third call."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tried: set[str] = set()
+        self.calls = 0
+
+    def publish(self, alerts: Sequence[Alert]) -> set[str]:
+        self.calls += 1
+        if self.calls % 3 == 0:
+            raise RuntimeError("ThrottlingException")
+        self.refuse = {a.alert_id for a in alerts} - self.tried
+        self.tried |= self.refuse
+        return super().publish(alerts)
+
+
+class Harness:
+    def __init__(self, store: ProjectionStore, clock: FakeClock) -> None:
+        self.store, self.clock = store, clock
+        self.ledger = CreditLedger(env={"PERSISTENCE_MODULE": "eventsourcing.popo"}, clock=clock)
+        self.sent = 0
+        self.invocations = 0
+        self.orgs: list[str] = []
+
+    def new_records(self, with_topic: bool = True) -> Records:
+        records = all_records(self.ledger, with_topic)
+        fresh, self.sent = records[self.sent :], len(records)
+        return fresh
+
+    def deliver(self, *groups: Records) -> None:
+        self.invocations += sum(deliver(projector_handler.handler, g) for g in groups if g)
+
+    def play(self, sink: RecordingSink, on_step: Callable[[], None], store: Any = None) -> None:
+        projector = Projector(store or self.store, LedgerEvents(self.ledger), sink)
+        projector_handler.use_projector(projector)  # until the test ends
+        self.orgs = run_scenario(self.ledger, self.clock, on_step)
+
+    def check(self, sink: RecordingSink) -> None:
+        fresh = rebuild(self.ledger, self.orgs)
+        alerts = [a for org in self.orgs for a in fresh.pending(str(org_uuid(org)))]
+        assert sorted(ids_by_identity([a.event() for a in alerts])) == SCENARIO_ALERTS
+        for org in self.orgs:
+            assert snapshot(self.store, org) == snapshot(fresh, org)
+            assert self.store.pending(str(org_uuid(org))) == []
+        assert set(sink.ids) == {a.alert_id for a in alerts}  # each at least once, no strays
+        assert all(len(ids) == 1 for ids in ids_by_identity(sink.events).values())
+        for event in sink.events:
+            validate(event)
+
+
+@pytest.fixture
+def store(store_kind: str, tmp_path: Path) -> Iterator[ProjectionStore]:
+    with projection_store(store_kind, tmp_path) as made:
+        yield made
+
+
+@pytest.fixture
+def harness(store: ProjectionStore, clock: FakeClock) -> Iterator[Harness]:
+    yield Harness(store, clock)
+    projector_handler.use_projector(None)
+
+
+def test_in_order_exactly_once(harness: Harness) -> None:
+    sink = RecordingSink()
+    harness.play(sink, lambda: harness.deliver(*batches(harness.new_records(), 10)))
+    harness.check(sink)
+    assert len(sink.ids) == len(set(sink.ids))  # without faults, each alert published once
+
+
+def test_every_batch_delivered_twice(harness: Harness) -> None:
+    sink = RecordingSink()
+
+    def twice() -> None:
+        for group in batches(harness.new_records(), 7):
+            harness.deliver(group, group)
+
+    harness.play(sink, twice)
+    harness.check(sink)
+
+
+def test_batches_reordered(harness: Harness) -> None:
+    sink = RecordingSink()
+    shuffle = random.Random(7).shuffle
+
+    def reordered() -> None:
+        groups = batches(harness.new_records(), 3)
+        shuffle(groups)
+        harness.deliver(*groups)
+
+    harness.play(sink, reordered)
+    harness.check(sink)
+
+
+def test_records_dropped_then_delivered_later(harness: Harness) -> None:
+    sink = RecordingSink()
+    dropped: Records = []
+
+    def lossy() -> None:
+        records = harness.new_records(with_topic=False)  # bare doorbells, receipts included
+        dropped.extend(records[::3])
+        harness.deliver(*batches([r for i, r in enumerate(records) if i % 3], 11))
+
+    harness.play(sink, lossy)
+    harness.deliver(*batches(dropped, 5))
+    harness.check(sink)
+
+
+def test_eventbridge_failing_some_entries(harness: Harness) -> None:
+    sink = FlakySink()
+    harness.play(sink, lambda: harness.deliver(*batches(harness.new_records(), 10)))
+    assert sink.tried == set(sink.ids)  # every alert was refused once, then retried
+    assert sink.calls > len(sink.tried)
+    harness.check(sink)
+
+
+def test_crash_between_write_and_publish(harness: Harness) -> None:
+    sink = RecordingSink()
+    crashing = CrashingStore(harness.store, crashes=12)
+    harness.play(sink, lambda: harness.deliver(*batches(harness.new_records(), 10)), store=crashing)
+    assert crashing.crashes == 0
+    harness.check(sink)

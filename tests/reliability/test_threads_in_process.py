@@ -1,0 +1,57 @@
+"""The local server's entry point under many threads: each request is answered about itself."""
+
+from __future__ import annotations
+
+import json
+import sys
+import threading
+from collections.abc import Iterator
+
+import pytest
+
+from handlers import wiring
+from ledger import CreditLedger
+from localmode.server import handle, proxy_event
+
+THREADS = 8
+REQUESTS = 60
+
+
+@pytest.fixture
+def memory_ledger(monkeypatch: pytest.MonkeyPatch) -> Iterator[CreditLedger]:
+    monkeypatch.setenv("POWERTOOLS_METRICS_DISABLED", "true")
+    ledger = CreditLedger(env={"PERSISTENCE_MODULE": "eventsourcing.popo"})
+    wiring.use_ledger(ledger)
+    ledger.set_plan("acme", "Ultimate")
+    yield ledger
+    wiring.use_ledger(None)
+
+
+def _answered_itself(enquiry: str) -> bool:
+    body = json.dumps({"enquiry_id": enquiry, "user_id": "u"})
+    result = handle(proxy_event("POST", "/orgs/acme/enquiries", {"Host": "local"}, body))
+    answer = json.loads(result["body"])
+    return bool(result["statusCode"] == 201 and answer.get("enquiry_id") == enquiry)
+
+
+def test_each_thread_gets_the_answer_to_its_own_request(memory_ledger: CreditLedger) -> None:
+    mixed_up: list[str] = []
+
+    def worker(name: str) -> None:
+        for n in range(REQUESTS):
+            enquiry = f"{name}-{n}"
+            if not _answered_itself(enquiry):
+                mixed_up.append(enquiry)
+
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # switch threads often, to open every race window
+    try:
+        threads = [threading.Thread(target=worker, args=(f"t{n}",)) for n in range(THREADS)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    finally:
+        sys.setswitchinterval(interval)
+    assert mixed_up == []
+    assert memory_ledger.status("acme").used == THREADS * REQUESTS

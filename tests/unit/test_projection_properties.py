@@ -1,0 +1,129 @@
+"""Properties over random command sequences: the projection agrees with the ledger,
+a step-by-step projection equals a rebuild, and the alert policy keeps its promises."""
+
+from __future__ import annotations
+
+import itertools
+from collections import defaultdict
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from ledger import CreditLedger, LedgerError
+from ledger.domain.org import Org, org_uuid
+from ledger.domain.periods import month_key
+from projections.balance import OrgView
+from projections.policy import step
+from projections.projector import LedgerEvents, Projector
+from projections.settings import AlertSettings
+from projections.store import MemoryProjectionStore
+from projections.usage import usage_for
+from tests.conftest import FakeClock
+from tests.projection_support import RecordingSink, rebuild, snapshot, validate
+
+PLANS = ["Basic", "Lite", "Lite", "Trial", "Trial", "Enterprise", "Ultimate"]
+command = st.one_of(
+    st.tuples(st.just("plan"), st.sampled_from(PLANS)),
+    st.tuples(st.just("use"), st.integers(1, 25)),
+    st.tuples(st.just("use"), st.integers(1, 25)),
+    st.tuples(st.just("top_up"), st.integers(1, 30)),
+    st.tuples(st.just("user_limit"), st.one_of(st.none(), st.integers(0, 40))),
+)
+first_plan = st.tuples(st.just(0), st.tuples(st.just("plan"), st.sampled_from(PLANS)))
+commands = st.builds(
+    lambda first, rest: [first, *rest],
+    first_plan,
+    st.lists(st.tuples(st.integers(0, 96), command), max_size=40),
+)
+
+
+ENQUIRIES = (f"e-{n}" for n in itertools.count())
+
+
+def run(ledger: CreditLedger, clock: FakeClock, hours: int, action: tuple[str, Any]) -> None:
+    clock.advance(hours=hours)
+    kind, value = action
+    try:
+        if kind == "plan":
+            ledger.set_plan("acme", value)
+        elif kind == "use":
+            for n in range(value):
+                ledger.consume_credit("acme", user_id=f"u-{n % 3}", enquiry_id=next(ENQUIRIES))
+        elif kind == "top_up":
+            ledger.top_up("acme", value)
+        else:
+            ledger.set_user_limit("acme", value)
+    except LedgerError:
+        pass  # a refusal records nothing
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.integers(0, 29 * 24), commands)
+def test_projection_agrees_with_the_ledger(
+    start_hour: int, script: list[tuple[int, tuple[str, Any]]]
+) -> None:
+    clock = FakeClock(datetime(2026, 11, 1, tzinfo=UTC) + timedelta(hours=start_hour))
+    ledger = CreditLedger(env={"PERSISTENCE_MODULE": "eventsourcing.popo"}, clock=clock)
+    sink = RecordingSink()
+    live = MemoryProjectionStore()
+    projector = Projector(live, LedgerEvents(ledger), sink)
+    for hours, action in script:
+        run(ledger, clock, hours, action)
+        projector.handle(org_uuid("acme"))
+    assert snapshot(live, "acme") == snapshot(rebuild(ledger, ["acme"]), "acme")
+    now = clock()
+    status = ledger.status("acme")
+    usage = usage_for("acme", live.balances(str(org_uuid("acme"))), month_key(now), now)
+    assert (usage.plan, usage.limit, usage.used, usage.remaining, usage.top_up_credits) == (
+        status.plan, status.limit, status.used, status.remaining, status.top_up_credits
+    )  # fmt: skip
+    check_each_consumption_matches(ledger)
+    check_alert_promises(sink.events)
+
+
+def check_each_consumption_matches(ledger: CreditLedger) -> None:
+    view: OrgView | None = None
+    for event in ledger.org_events("acme"):
+        view, _ = step(view, event, AlertSettings())
+        if isinstance(event, Org.CreditConsumed):
+            assert view.current is not None
+            assert (view.current.period, view.current.remaining) == (event.period, event.remaining)
+
+
+def check_alert_promises(events: list[dict[str, Any]]) -> None:
+    assert len({e["detail"]["alert_id"] for e in events}) == len(events)  # none published twice
+    by_period: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for event in events:
+        validate(event)
+        by_period[event["detail"]["period"]].append(event)
+    for period_events in by_period.values():
+        kinds = [e["detail-type"] for e in period_events]
+        assert kinds.count("NearLimit") <= 1
+        if "NearLimit" in kinds and "LimitReached" in kinds:
+            assert kinds.index("NearLimit") < kinds.index("LimitReached")
+        limits = [e["detail"]["limit"] for e in period_events if e["detail-type"] == "LimitReached"]
+        assert len(limits) == len(set(limits))
+        for event in period_events:
+            detail = event["detail"]
+            if event["detail-type"] == "LimitReached":
+                assert detail["remaining"] == 0 and detail["rule"] == "exhausted"
+            else:
+                assert detail["remaining"] > 0 and detail["used"] * 4 >= detail["limit"]
+
+
+def test_an_alert_occurs_at_its_events_time() -> None:
+    clock = FakeClock(datetime(2026, 11, 29, tzinfo=UTC))
+    ledger = CreditLedger(env={"PERSISTENCE_MODULE": "eventsourcing.popo"}, clock=clock)
+    sink = RecordingSink()
+    ledger.set_plan("acme", "Lite")
+    for n in range(16):
+        clock.advance(minutes=1)
+        ledger.consume_credit("acme", user_id="u", enquiry_id=f"e-{n}")
+    clock.advance(days=1)  # projected later: the alert still says when it happened
+    Projector(MemoryProjectionStore(), LedgerEvents(ledger), sink).handle(org_uuid("acme"))
+    moment = datetime(2026, 11, 29, tzinfo=UTC) + timedelta(minutes=16)
+    assert sink.events[0]["detail"]["occurred_at"] == moment.isoformat().replace(
+        "+00:00", ".000000Z"
+    )

@@ -1,0 +1,223 @@
+"""The alert policy's rules, driven through the ledger with a controlled clock."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+from fractions import Fraction
+
+import pytest
+
+from ledger import CreditLedger
+from ledger.domain.org import org_uuid
+from projections.alerts import alert_id
+from projections.projector import LedgerEvents, Projector
+from projections.settings import AlertSettings
+from projections.store import MemoryProjectionStore
+from tests.conftest import FakeClock
+from tests.projection_support import RecordingSink, rebuild, snapshot, validate
+
+Alerts = Callable[[], list[tuple[str, str, str, int]]]
+LATE = datetime(2026, 11, 29, 12, 0, tzinfo=UTC)  # 95% of November gone: no forecasts
+
+
+@pytest.fixture
+def memory_ledger(clock: FakeClock) -> CreditLedger:
+    return CreditLedger(env={"PERSISTENCE_MODULE": "eventsourcing.popo"}, clock=clock)
+
+
+@pytest.fixture
+def sink() -> RecordingSink:
+    return RecordingSink()
+
+
+@pytest.fixture
+def alerts(memory_ledger: CreditLedger, sink: RecordingSink) -> Alerts:
+    """Projects acme's events so far; returns every alert published until now."""
+    projector = Projector(MemoryProjectionStore(), LedgerEvents(memory_ledger), sink)
+
+    def seen() -> list[tuple[str, str, str, int]]:
+        projector.handle(org_uuid("acme"))
+        for event in sink.events:
+            validate(event)
+        return sink.kinds()
+
+    return seen
+
+
+def consume(ledger: CreditLedger, count: int, user: str = "u-1") -> None:
+    for _ in range(count):
+        n = consume.counter = getattr(consume, "counter", 0) + 1
+        ledger.consume_credit("acme", user_id=user, enquiry_id=f"e-{n}")
+
+
+def test_near_limit_by_threshold(memory_ledger, clock, alerts) -> None:
+    clock.set(LATE)
+    memory_ledger.set_plan("acme", "Basic")
+    consume(memory_ledger, 79)
+    assert alerts() == []
+    consume(memory_ledger, 1)
+    assert alerts() == [("NearLimit", "2026-11", "threshold", 80)]
+
+
+def test_near_limit_by_forecast_needs_a_quarter_used(memory_ledger, clock, alerts, sink) -> None:
+    memory_ledger.set_plan("acme", "Basic")  # 4.5 of 30 days gone
+    consume(memory_ledger, 24)
+    assert alerts() == []  # forecast 160, but under 25% used
+    consume(memory_ledger, 1)
+    assert alerts() == [("NearLimit", "2026-11", "forecast", 25)]
+    assert sink.events[0]["detail"]["forecast_used"] == 166  # 25 / 0.15 = 166.67, rounded down
+
+
+def test_forecast_below_the_limit_raises_nothing(memory_ledger, clock, alerts) -> None:
+    clock.set(datetime(2026, 11, 16, tzinfo=UTC))  # half the month gone
+    memory_ledger.set_plan("acme", "Basic")
+    consume(memory_ledger, 49)  # forecast 98
+    assert alerts() == []
+    consume(memory_ledger, 1)  # forecast 100 reaches the limit
+    assert alerts() == [("NearLimit", "2026-11", "forecast", 50)]
+
+
+def test_near_limit_once_per_period_then_again_next_month(memory_ledger, clock, alerts) -> None:
+    memory_ledger.set_plan("acme", "Basic")
+    consume(memory_ledger, 90)
+    assert alerts() == [("NearLimit", "2026-11", "forecast", 25)]
+    clock.set(datetime(2026, 12, 29, tzinfo=UTC))
+    consume(memory_ledger, 80)
+    assert alerts()[1:] == [("NearLimit", "2026-12", "threshold", 80)]
+
+
+def test_limit_reached_by_consumption(memory_ledger, clock, alerts, sink) -> None:
+    clock.set(LATE)
+    memory_ledger.set_plan("acme", "Lite")
+    consume(memory_ledger, 20)
+    assert alerts() == [
+        ("NearLimit", "2026-11", "threshold", 16),
+        ("LimitReached", "2026-11", "exhausted", 20),
+    ]
+    reached = sink.events[1]["detail"]
+    assert (reached["limit"], reached["remaining"], reached["plan"]) == (20, 0, "Lite")
+
+
+def test_limit_reached_by_downgrade_suppresses_near_limit(memory_ledger, clock, alerts) -> None:
+    clock.set(LATE)
+    memory_ledger.set_plan("acme", "Enterprise")
+    consume(memory_ledger, 300)  # 60%, forecast 315 of 500: nothing yet
+    assert alerts() == []
+    memory_ledger.set_plan("acme", "Basic")  # 300 used of 100: none left
+    assert alerts() == [("LimitReached", "2026-11", "exhausted", 300)]
+    memory_ledger.set_plan("acme", "Ultimate")
+    consume(memory_ledger, 500)  # 80% of 1000, but the period already hit its limit
+    assert alerts() == [("LimitReached", "2026-11", "exhausted", 300)]
+
+
+def test_limit_reached_again_after_a_top_up_is_used_up(memory_ledger, clock, alerts, sink) -> None:
+    clock.set(LATE)
+    memory_ledger.set_plan("acme", "Basic")
+    consume(memory_ledger, 100)
+    memory_ledger.top_up("acme", 10)
+    consume(memory_ledger, 10)
+    assert alerts() == [
+        ("NearLimit", "2026-11", "threshold", 80),
+        ("LimitReached", "2026-11", "exhausted", 100),
+        ("LimitReached", "2026-11", "exhausted", 110),
+    ]
+    assert [e["detail"]["limit"] for e in sink.events[1:]] == [100, 110]
+    assert len(set(sink.ids)) == 3
+
+
+def test_same_limit_reached_twice_alerts_once(memory_ledger, clock, alerts) -> None:
+    clock.set(LATE)
+    memory_ledger.set_plan("acme", "Basic")
+    consume(memory_ledger, 100)
+    memory_ledger.set_plan("acme", "Enterprise")
+    memory_ledger.set_plan("acme", "Basic")  # back to 0 left under the same limit
+    assert [kind for kind, *_ in alerts()] == ["NearLimit", "LimitReached"]
+
+
+def test_trial_alerts_use_the_trial_period(memory_ledger, clock, alerts, sink) -> None:
+    memory_ledger.set_plan("acme", "Trial")
+    clock.advance(days=1)
+    consume(memory_ledger, 2)
+    assert alerts() == []  # forecast 28, but under 25% of 10 used
+    consume(memory_ledger, 1)
+    assert alerts() == [("NearLimit", "trial", "forecast", 3)]
+    assert sink.events[0]["detail"]["forecast_used"] == 42  # 3 / (1/14)
+    consume(memory_ledger, 7)
+    assert alerts()[-1] == ("LimitReached", "trial", "exhausted", 10)
+    assert sink.events[-1]["detail"]["plan"] == "Trial"
+
+
+def test_trial_threshold_late_in_the_trial(memory_ledger, clock, alerts) -> None:
+    memory_ledger.set_plan("acme", "Trial")
+    clock.advance(days=13)
+    consume(memory_ledger, 7)
+    assert alerts() == []  # forecast 7.5
+    consume(memory_ledger, 1)
+    assert alerts() == [("NearLimit", "trial", "threshold", 8)]
+
+
+def test_time_passing_raises_nothing(memory_ledger, clock, alerts) -> None:
+    memory_ledger.set_plan("acme", "Trial")
+    consume(memory_ledger, 2)
+    clock.advance(days=20)  # the trial runs out of days
+    memory_ledger.set_user_limit("acme", 5)  # an event, but it changes no balance
+    assert alerts() == []
+    memory_ledger.set_plan("acme", "Basic")
+    assert alerts() == []
+
+
+def test_settings_move_the_thresholds(memory_ledger, clock, sink) -> None:
+    clock.set(LATE)
+    settings = AlertSettings(threshold=Fraction(1, 2), forecast_floor=Fraction(1, 4))
+    projector = Projector(MemoryProjectionStore(), LedgerEvents(memory_ledger), sink, settings)
+    memory_ledger.set_plan("acme", "Basic")
+    consume(memory_ledger, 50)
+    projector.handle(org_uuid("acme"))
+    assert sink.kinds() == [("NearLimit", "2026-11", "threshold", 50)]
+
+
+def test_settings_from_environment() -> None:
+    env = {"LEDGER_NEAR_LIMIT_THRESHOLD": "0.9", "LEDGER_FORECAST_FLOOR": "0.3"}
+    assert AlertSettings.from_env(env) == AlertSettings(Fraction(9, 10), Fraction(3, 10))
+    assert AlertSettings.from_env({}) == AlertSettings()
+    with pytest.raises(ValueError):
+        AlertSettings.from_env({"LEDGER_NEAR_LIMIT_THRESHOLD": "1.5"})
+
+
+def test_alert_ids_are_stable_and_distinct() -> None:
+    assert alert_id("acme", "2026-11", "NearLimit") == alert_id("acme", "2026-11", "NearLimit", 7)
+    ids = {
+        alert_id("acme", "2026-11", "NearLimit"),
+        alert_id("acme", "2026-12", "NearLimit"),
+        alert_id("acme", "2026-11", "LimitReached", 100),
+        alert_id("acme", "2026-11", "LimitReached", 110),
+        alert_id("acme2", "2026-11", "LimitReached", 100),
+    }
+    assert len(ids) == 5
+
+
+def test_projection_matches_the_ledger_and_a_rebuild(memory_ledger, clock, alerts) -> None:
+    memory_ledger.set_plan("acme", "Trial")
+    consume(memory_ledger, 4, user="u-2")
+    clock.set(datetime(2026, 11, 25, tzinfo=UTC))
+    memory_ledger.set_plan("acme", "Basic")
+    memory_ledger.top_up("acme", 25)
+    consume(memory_ledger, 3)
+    alerts()
+    live = rebuild(memory_ledger, ["acme"])
+    status = memory_ledger.status("acme")
+    head, balances = snapshot(live, "acme")
+    month = head.current
+    assert (month.period, month.plan, month.limit, month.used, month.remaining) == (
+        status.month,
+        status.plan,
+        status.limit,
+        status.used,
+        status.remaining,
+    )
+    assert month.by_user == {"u-1": 3}
+    assert [(b.period, b.used, b.by_user) for b in balances] == [
+        ("trial", 4, {"u-2": 4}),
+        ("2026-11", 3, {"u-1": 3}),
+    ]

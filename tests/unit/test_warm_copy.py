@@ -1,0 +1,62 @@
+"""The warm org copy that commands share: snapshots from it, and failures that drop it."""
+
+from __future__ import annotations
+
+import pytest
+from eventsourcing.application import project_aggregate
+from eventsourcing.persistence import PersistenceError
+
+from ledger import CreditLedger
+from ledger.domain.org import Org, org_uuid
+from tests.conftest import FakeClock, LedgerFactory
+
+
+def _consume(ledger: CreditLedger, count: int, prefix: str = "e") -> None:
+    for n in range(count):
+        ledger.consume_credit("acme", user_id=f"u-{n % 3}", enquiry_id=f"{prefix}-{n}")
+
+
+def test_snapshot_from_the_warm_copy_equals_a_replay(ledger: CreditLedger) -> None:
+    ledger.set_plan("acme", "Ultimate")
+    ledger.set_user_limit("acme", 500)
+    _consume(ledger, 120)
+    assert ledger.snapshots is not None
+    [snapshot] = ledger.snapshots.get(org_uuid("acme"), desc=True, limit=1)
+    assert snapshot.originator_version == 100
+    events = ledger.events.get(org_uuid("acme"), lte=100)
+    replayed = project_aggregate(None, events)
+    assert isinstance(replayed, Org)
+    assert vars(snapshot.mutate(None)) == vars(replayed)
+
+
+def test_a_cold_ledger_agrees_with_the_warm_one(
+    make_ledger: LedgerFactory, clock: FakeClock, store: str
+) -> None:
+    if store == "memory":
+        pytest.skip("in-memory stores are not shared between instances")
+    warm = make_ledger(clock)
+    warm.set_plan("acme", "Basic")
+    _consume(warm, 99)
+    cold = make_ledger(clock)
+    assert cold.status("acme") == warm.status("acme")
+
+
+def test_a_failed_write_leaves_no_half_applied_copy(
+    ledger: CreditLedger, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ledger.set_plan("acme", "Lite")
+    _consume(ledger, 2)
+    real_put = ledger.events.put
+
+    def failing_put(*args: object, **kwargs: object) -> object:
+        raise PersistenceError("disk full")
+
+    monkeypatch.setattr(ledger.events, "put", failing_put)
+    with pytest.raises(PersistenceError):
+        ledger.consume_credit("acme", user_id="u", enquiry_id="lost")
+    monkeypatch.setattr(ledger.events, "put", real_put)
+    _consume(ledger, 3, prefix="after")
+    versions = [e.originator_version for e in ledger.org_events("acme")]
+    assert versions == list(range(1, len(versions) + 1))
+    status = ledger.status("acme")
+    assert (status.used, status.remaining) == (5, 15)

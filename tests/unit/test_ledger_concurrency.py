@@ -71,11 +71,6 @@ def test_two_instances_on_one_store_grant_exactly_what_is_left(
 ) -> None:
     if store == "memory":
         pytest.skip("in-memory stores are not shared between instances")
-    if store == "dynamodb":
-        # The emulator's transactions are not isolated between threads: a cancelled
-        # one restores the whole table from a copy taken when it began, erasing
-        # other threads' writes. The integration tests cover DynamoDB concurrency.
-        pytest.skip("the DynamoDB emulator cannot run concurrent transactions")
     other = make_ledger(clock)
     ledger.set_plan("acme", "Lite")
     ledger.top_up("acme", 10)

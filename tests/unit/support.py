@@ -14,8 +14,10 @@ from ledger import Consumption, CreditLedger, LedgerError
 _ids = itertools.count()
 
 
-def utc(*parts: int) -> datetime:
-    return datetime(*parts, tzinfo=UTC)  # type: ignore[misc]
+def utc(
+    year: int, month: int, day: int, hour: int = 0, minute: int = 0, second: int = 0
+) -> datetime:
+    return datetime(year, month, day, hour, minute, second, tzinfo=UTC)
 
 
 def history_length(ledger: CreditLedger, org_id: str) -> int:

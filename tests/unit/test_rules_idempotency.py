@@ -54,12 +54,12 @@ def test_a_repeat_succeeds_whatever_happened_since(ledger: CreditLedger, clock: 
 
 
 def test_the_same_enquiry_for_another_user_conflicts(ledger: CreditLedger) -> None:
-    ledger.set_plan("acme", "Basic")
+    ledger.set_plan("acme", "Lite")
     consume(ledger, "acme", "u-1", "e-1")
     refused(ledger, "acme", "ENQUIRY_CONFLICT", lambda: consume(ledger, "acme", "u-2", "e-1"))
-    use(ledger, "acme", 99)
+    use(ledger, "acme", 19)
     refused(ledger, "acme", "ENQUIRY_CONFLICT", lambda: consume(ledger, "acme", "u-2", "e-1"))
-    assert ledger.status("acme").used == 100
+    assert ledger.status("acme").used == 20
 
 
 def test_a_refused_request_is_not_remembered(ledger: CreditLedger, clock: FakeClock) -> None:

@@ -47,6 +47,7 @@ def test_setting_the_same_plan_changes_nothing(ledger: CreditLedger, clock: Fake
     assert history_length(ledger, "acme") == before
 
 
+@pytest.mark.usefixtures("many_commands")
 def test_upgrade_mid_month_keeps_what_was_used(ledger: CreditLedger, clock: FakeClock) -> None:
     ledger.set_plan("acme", "Basic")
     use(ledger, "acme", 90)
@@ -55,6 +56,7 @@ def test_upgrade_mid_month_keeps_what_was_used(ledger: CreditLedger, clock: Fake
     assert (status.allowance, status.limit, status.used, status.remaining) == (500, 500, 90, 410)
 
 
+@pytest.mark.usefixtures("many_commands")
 def test_downgrade_mid_month_leaves_nothing_and_never_negative(
     ledger: CreditLedger, clock: FakeClock
 ) -> None:
@@ -115,8 +117,8 @@ def test_the_year_turns_like_any_month(ledger: CreditLedger, clock: FakeClock) -
 def test_a_plan_set_last_month_gives_this_months_full_allowance(
     ledger: CreditLedger, clock: FakeClock
 ) -> None:
-    ledger.set_plan("acme", "Basic")
-    use(ledger, "acme", 100)
+    ledger.set_plan("acme", "Lite")
+    use(ledger, "acme", 20)
     clock.set(utc(2026, 12, 15))
     status = ledger.set_plan("acme", "Enterprise")
     assert (status.month, status.used, status.remaining) == ("2026-12", 0, 500)

@@ -61,13 +61,14 @@ def test_the_ledger_names_a_top_up_without_an_id(basic: CreditLedger) -> None:
     assert basic.status("acme").top_up_credits == 10
 
 
-def test_top_ups_add_up(basic: CreditLedger) -> None:
-    basic.top_up("acme", 25)
-    assert basic.top_up("acme", 10, top_up_id="t-2").limit == 135
-    status = basic.status("acme")
-    assert (status.allowance, status.top_up_credits, status.limit) == (100, 35, 135)
-    use(basic, "acme", 135)
-    refused(basic, "acme", "ORG_LIMIT_REACHED", lambda: use(basic, "acme", 1))
+def test_top_ups_add_up(ledger: CreditLedger) -> None:
+    ledger.set_plan("acme", "Lite")
+    ledger.top_up("acme", 25)
+    assert ledger.top_up("acme", 10, top_up_id="t-2").limit == 55
+    status = ledger.status("acme")
+    assert (status.allowance, status.top_up_credits, status.limit) == (20, 35, 55)
+    use(ledger, "acme", 55)
+    refused(ledger, "acme", "ORG_LIMIT_REACHED", lambda: use(ledger, "acme", 1))
 
 
 def test_top_ups_need_a_plan(ledger: CreditLedger) -> None:
@@ -78,15 +79,16 @@ def test_top_ups_need_a_plan(ledger: CreditLedger) -> None:
     assert ledger.top_up("acme", 5, top_up_id="t-1").limit == 25
 
 
-def test_top_ups_expire_at_the_end_of_their_month(basic: CreditLedger, clock: FakeClock) -> None:
+def test_top_ups_expire_at_the_end_of_their_month(ledger: CreditLedger, clock: FakeClock) -> None:
     clock.set(utc(2026, 11, 30, 23, 59, 59))
-    use(basic, "acme", 100)
-    basic.top_up("acme", 3)
-    assert use(basic, "acme", 1)[0].remaining == 2
+    ledger.set_plan("acme", "Lite")
+    use(ledger, "acme", 20)
+    ledger.top_up("acme", 3)
+    assert use(ledger, "acme", 1)[0].remaining == 2
     clock.set(DECEMBER)
-    status = basic.status("acme")
-    assert (status.top_up_credits, status.limit, status.used, status.remaining) == (0, 100, 0, 100)
-    assert basic.top_up("acme", 1).expires_at == utc(2027, 1, 1)
+    status = ledger.status("acme")
+    assert (status.top_up_credits, status.limit, status.used, status.remaining) == (0, 20, 0, 20)
+    assert ledger.top_up("acme", 1).expires_at == utc(2027, 1, 1)
 
 
 def test_trial_top_ups_belong_to_the_trial(ledger: CreditLedger, clock: FakeClock) -> None:
@@ -122,6 +124,7 @@ def test_trial_top_ups_end_with_the_trial(ledger: CreditLedger) -> None:
     assert (status.top_up_credits, status.limit, status.remaining) == (0, 100, 100)
 
 
+@pytest.mark.usefixtures("many_commands")
 def test_a_top_up_answer_agrees_with_the_status_after_a_downgrade(
     ledger: CreditLedger,
 ) -> None:
@@ -178,3 +181,11 @@ def test_top_up_ids_are_per_org(ledger: CreditLedger) -> None:
     ledger.top_up("acme", 25, top_up_id="t-1")
     assert ledger.top_up("umbrella", 30, top_up_id="t-1").limit == 50
     assert ledger.status("acme").limit == 125
+
+
+def test_a_repeat_is_matched_on_the_id_and_compared_on_credits_only(basic: CreditLedger) -> None:
+    first = basic.top_up("acme", 25, top_up_id="t-1", note="goodwill")
+    again = basic.top_up("acme", 25, top_up_id="t-1", note="another note")
+    assert again.model_dump() == first.model_dump()
+    notes = [e.data["note"] for e in basic.history("acme").events if e.type == "TopUpGranted"]
+    assert notes == ["goodwill"]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 import pytest
 
 from ledger import CreditLedger
@@ -16,7 +18,8 @@ def basic(ledger: CreditLedger) -> CreditLedger:
 
 
 def test_without_a_limit_users_are_only_bound_by_the_org(basic: CreditLedger) -> None:
-    answers = use(basic, "acme", 100, user_id="u-1")
+    basic.set_plan("acme", "Lite")
+    answers = use(basic, "acme", 20, user_id="u-1")
     assert {a.user_remaining for a in answers} == {None}
     refused(basic, "acme", "ORG_LIMIT_REACHED", lambda: use(basic, "acme", 1, "u-1"))
 
@@ -40,7 +43,7 @@ def test_null_removes_the_limit(basic: CreditLedger) -> None:
 def test_zero_blocks_every_user(basic: CreditLedger) -> None:
     assert basic.set_user_limit("acme", 0).user_limit == 0
     for user in ("u-1", "u-2", "someone-new"):
-        refused(basic, "acme", "USER_LIMIT_REACHED", lambda u=user: use(basic, "acme", 1, u))
+        refused(basic, "acme", "USER_LIMIT_REACHED", partial(use, basic, "acme", 1, user))
     assert basic.status("acme").remaining == 100
 
 

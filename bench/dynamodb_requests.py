@@ -40,7 +40,7 @@ os.environ.setdefault("AWS_ACCOUNT_ID_ENDPOINT_MODE", "disabled")
 import boto3
 from moto import mock_aws
 
-from adapters.dynamodb.items import SNAPSHOT_PREFIX, item_size, to_item
+from adapters.dynamodb.items import item_size, snapshot_item, to_item
 from adapters.tables import EVENTS
 from ledger import CreditLedger
 from ledger.domain.org import org_uuid
@@ -120,9 +120,7 @@ def seed(prior_events: int) -> tuple[list[Any], list[Any]]:
 
 
 def copy_into(client: Any, table: str, events: list[Any], snapshots: list[Any]) -> None:
-    items = [to_item(e) for e in events] + [
-        to_item(s, SNAPSHOT_PREFIX, compress=True) for s in snapshots
-    ]
+    items = [to_item(e) for e in events] + [snapshot_item(s) for s in snapshots]
     for start in range(0, len(items), 25):
         batch = [{"PutRequest": {"Item": item}} for item in items[start : start + 25]]
         pending: dict[str, Any] = {table: batch}
@@ -154,9 +152,7 @@ def history(prior_events: int, warm_runs: int) -> dict[str, Any]:
     reader.status(ORG)  # a cold GET /orgs/{id}
     ledger.close()
     reader.close()
-    snapshot_size = (
-        item_size(to_item(snapshots[-1], SNAPSHOT_PREFIX, compress=True)) if snapshots else None
-    )
+    snapshot_size = item_size(snapshot_item(snapshots[-1])) if snapshots else None
     return {
         "prior_events": len(events),
         "snapshots": len(snapshots),

@@ -12,7 +12,7 @@ from typing import Any
 
 from eventsourcing.utils import get_topic
 
-from adapters.dynamodb.items import STREAM, TOPIC, VERSION
+from adapters.dynamodb.items import KIND, STREAM, TOPIC, VERSION
 from ledger.domain.org import Org
 
 _ORG_TOPIC = get_topic(Org) + "."
@@ -24,8 +24,10 @@ def doorbell(record: Any) -> tuple[uuid.UUID, int] | None:
         return None
     raw = record.raw_event.get("dynamodb") or {}
     keys, image = raw.get("Keys") or {}, raw.get("NewImage") or {}
+    if KIND in image:
+        return None  # a snapshot, kept in its org's partition at version N.5
     try:
-        # Snapshots ("snapshot#<id>") and any other non-event item fail here.
+        # Other non-event items (not a UUID, not a whole version) fail here.
         originator = uuid.UUID(keys[STREAM]["S"])
         version = int(keys[VERSION]["N"])
     except (KeyError, ValueError, TypeError):

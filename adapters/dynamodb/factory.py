@@ -14,8 +14,9 @@ from eventsourcing.utils import Environment, EnvType, strtobool
 
 from adapters.dynamodb.application_recorder import DynamoDBApplicationRecorder
 from adapters.dynamodb.client import create_table, make_client, table_name
-from adapters.dynamodb.items import SNAPSHOT_PREFIX
+from adapters.dynamodb.prefetch import Prefetch
 from adapters.dynamodb.recorders import DynamoDBAggregateRecorder
+from adapters.dynamodb.snapshots import DynamoDBSnapshotRecorder
 
 
 class DynamoDBFactory(InfrastructureFactory[TrackingRecorder]):
@@ -33,16 +34,19 @@ class DynamoDBFactory(InfrastructureFactory[TrackingRecorder]):
         self.table_name = table_name(self.env)
         if strtobool(self.env.get(self.CREATE_TABLE, "no") or "no"):
             create_table(self.client, self.table_name)
+        # Events a snapshot read passed over, for the event read that follows it.
+        self.prefetch = Prefetch()
 
     def aggregate_recorder(self, purpose: str = "events") -> AggregateRecorder:
-        # Each purpose gets its own key space; events keep the plain aggregate id.
-        # Only snapshots are compressed: the stream processor reads events as they are.
-        prefix = {"events": "", "snapshots": SNAPSHOT_PREFIX}.get(purpose, f"{purpose}#")
-        compress = purpose == "snapshots"
-        return DynamoDBAggregateRecorder(self.client, self.table_name, prefix, compress)
+        # Events and snapshots share the aggregate's partition (items.py);
+        # any other purpose gets its own key space.
+        if purpose == "snapshots":
+            return DynamoDBSnapshotRecorder(self.client, self.table_name, "", self.prefetch)
+        prefix = "" if purpose == "events" else f"{purpose}#"
+        return DynamoDBAggregateRecorder(self.client, self.table_name, prefix, self.prefetch)
 
     def application_recorder(self) -> ApplicationRecorder:
-        return DynamoDBApplicationRecorder(self.client, self.table_name)
+        return DynamoDBApplicationRecorder(self.client, self.table_name, "", self.prefetch)
 
     def tracking_recorder(
         self, tracking_recorder_class: type[TrackingRecorder] | None = None

@@ -1,13 +1,17 @@
 """How stored events and snapshots are laid out as DynamoDB items.
 
 One table (adapters.tables.EVENTS): partition key `stream_id`, sort key `version`.
-An aggregate's events live in the partition named by its id; its snapshots in
-the partition "snapshot#<id>", so the stream processor can skip them by key.
+An aggregate's events live in the partition named by its id, at their versions.
+Its snapshots live in the same partition at version + 0.5 (just after the
+event they were taken at) with `kind` = "snapshot", so one descending query
+returns the latest snapshot and every event after it; event reads and the
+stream processor skip items that have a `kind`.
 """
 
 from __future__ import annotations
 
 import zlib
+from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
@@ -21,7 +25,8 @@ TOPIC = "topic"
 STATE = "state"
 STATE_Z = "state_z"  # zlib-compressed state, for large snapshots
 COMPRESS_OVER = 1024  # bytes; a snapshot's per-user counts grow with the users
-SNAPSHOT_PREFIX = "snapshot#"
+KIND = "kind"  # present only on snapshot items
+SNAPSHOT = "snapshot"
 
 Item = dict[str, dict[str, Any]]
 
@@ -36,11 +41,31 @@ def to_item(event: StoredEvent, prefix: str = "", compress: bool = False) -> Ite
         VERSION: {"N": str(event.originator_version)},
         TOPIC: {"S": event.topic},
     }
+    _add_state(item, event, compress)
+    return item
+
+
+def snapshot_item(snapshot: StoredEvent) -> Item:
+    """A snapshot sits in its aggregate's partition just after the event it was taken at."""
+    item: Item = {
+        STREAM: {"S": stream_key(snapshot.originator_id)},
+        VERSION: {"N": f"{snapshot.originator_version}.5"},
+        TOPIC: {"S": snapshot.topic},
+        KIND: {"S": SNAPSHOT},
+    }
+    _add_state(item, snapshot, compress=True)
+    return item
+
+
+def is_snapshot(item: Item) -> bool:
+    return KIND in item
+
+
+def _add_state(item: Item, event: StoredEvent, compress: bool) -> None:
     if compress and len(event.state) > COMPRESS_OVER:
         item[STATE_Z] = {"B": zlib.compress(event.state)}
     else:
         item[STATE] = {"B": event.state}
-    return item
 
 
 def from_item(item: Item, originator_id: UUID | str) -> StoredEvent:
@@ -51,7 +76,7 @@ def from_item(item: Item, originator_id: UUID | str) -> StoredEvent:
         state = bytes(item[STATE]["B"])
     return StoredEvent(
         originator_id=originator_id,
-        originator_version=int(item[VERSION]["N"]),
+        originator_version=int(Decimal(item[VERSION]["N"])),  # a snapshot's N.5 is N
         topic=item[TOPIC]["S"],
         state=state,
     )

@@ -1,4 +1,4 @@
-"""The aggregate recorder: events (or snapshots) of each aggregate in its own partition."""
+"""The aggregate recorder: the events of each aggregate in its own partition."""
 
 from __future__ import annotations
 
@@ -17,21 +17,28 @@ from eventsourcing.persistence import (
 )
 
 from adapters.dynamodb.errors import translate
-from adapters.dynamodb.items import STREAM, VERSION, from_item, stream_key, to_item
+from adapters.dynamodb.items import KIND, STREAM, VERSION, Item, from_item, stream_key, to_item
+from adapters.dynamodb.prefetch import Prefetch, read_key
 
 MAX_TRANSACTION_ITEMS = 100  # DynamoDB's limit for one TransactWriteItems
 
 
 class DynamoDBAggregateRecorder(AggregateRecorder):
-    """Events of each aggregate in its own partition, ordered by version."""
+    """Events of each aggregate in its own partition, ordered by version.
+
+    The partition also holds the aggregate's snapshots (items with a `kind`,
+    see items.py): every read here filters them out.
+    """
+
+    FILTER = "attribute_not_exists(#k)"  # events only
 
     def __init__(
-        self, client: Any, table_name: str, prefix: str = "", compress: bool = False
+        self, client: Any, table_name: str, prefix: str = "", prefetch: Prefetch | None = None
     ) -> None:
         self.client = client
         self.table_name = table_name
-        self.prefix = prefix  # "" for events, "snapshot#" for snapshots
-        self.compress = compress  # large states zlib-compressed (snapshots only)
+        self.prefix = prefix  # "" for events, "<purpose>#" for other purposes
+        self.prefetch = prefetch or Prefetch()  # shared with the snapshot recorder
 
     # --- writing -------------------------------------------------------------
 
@@ -40,8 +47,9 @@ class DynamoDBAggregateRecorder(AggregateRecorder):
     ) -> Sequence[int] | None:
         if kwargs.get("tracking") is not None:
             raise NotSupportedError("tracking records are not stored in DynamoDB")
+        self.prefetch.clear()
         self._check_unique(stored_events)
-        items = [to_item(event, self.prefix, self.compress) for event in stored_events]
+        items = [self._to_item(event) for event in stored_events]
         try:
             if len(items) == 1:
                 self._put(items[0])
@@ -61,6 +69,9 @@ class DynamoDBAggregateRecorder(AggregateRecorder):
                 f"one save of {len(stored_events)} items cannot be atomic in DynamoDB "
                 f"(at most {MAX_TRANSACTION_ITEMS})"
             )
+
+    def _to_item(self, event: StoredEvent) -> Item:
+        return to_item(event, self.prefix)
 
     def _condition(self) -> dict[str, Any]:
         return {
@@ -89,22 +100,36 @@ class DynamoDBAggregateRecorder(AggregateRecorder):
         desc: bool = False,
         limit: int | None = None,
     ) -> Sequence[StoredEvent]:
+        plain = not desc and limit is None
+        ready = self.prefetch.take(read_key(originator_id, gt, lte) if plain else None)
+        if ready is not None:
+            return ready  # read by the snapshot query just before (prefetch.py)
         if (gt is not None and lte is not None and gt >= lte) or limit == 0:
             return []  # an empty range: DynamoDB would refuse BETWEEN with low > high
-        query = self._query(originator_id, gt, lte, desc, limit)
+        query = self._query(originator_id, gt, lte, desc)
+        query["FilterExpression"] = self.FILTER
+        query["ExpressionAttributeNames"]["#k"] = KIND
         found: list[StoredEvent] = []
         try:
             while True:
+                if limit is not None:
+                    self._page_limit(query, limit - len(found))
                 page = self.client.query(**query)
                 found.extend(from_item(item, originator_id) for item in page["Items"])
                 more = page.get("LastEvaluatedKey")
                 if not more or (limit is not None and len(found) >= limit):
-                    return found
-                query["ExclusiveStartKey"] = more  # pages end at 1 MB
-                if limit is not None:
-                    query["Limit"] = limit - len(found)
+                    return found[:limit]
+                query["ExclusiveStartKey"] = more  # pages end at 1 MB, or at Limit
         except (ClientError, BotoCoreError) as error:
             raise translate(error) from error
+
+    def _page_limit(self, query: dict[str, Any], wanted: int) -> None:
+        # Limit counts items before the filter; at most one snapshot sits between
+        # two events, so twice as many items hold the wanted events.
+        query["Limit"] = 2 * wanted
+
+    def _upper(self, lte: int) -> str:
+        return str(lte)
 
     def _query(
         self,
@@ -112,7 +137,6 @@ class DynamoDBAggregateRecorder(AggregateRecorder):
         gt: int | None,
         lte: int | None,
         desc: bool,
-        limit: int | None,
     ) -> dict[str, Any]:
         names = {"#s": STREAM}
         values: dict[str, Any] = {":s": {"S": stream_key(originator_id, self.prefix)}}
@@ -127,7 +151,7 @@ class DynamoDBAggregateRecorder(AggregateRecorder):
             if low is not None:
                 values[":lo"] = {"N": str(low)}
             if lte is not None:
-                values[":hi"] = {"N": str(lte)}
+                values[":hi"] = {"N": self._upper(lte)}
         query: dict[str, Any] = {
             "TableName": self.table_name,
             "KeyConditionExpression": condition,
@@ -136,6 +160,4 @@ class DynamoDBAggregateRecorder(AggregateRecorder):
             "ScanIndexForward": not desc,
             "ConsistentRead": True,  # read your own writes, and everyone else's
         }
-        if limit is not None:
-            query["Limit"] = limit
         return query

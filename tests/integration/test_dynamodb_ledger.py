@@ -6,7 +6,6 @@ from typing import Any, ClassVar
 
 import pytest
 
-from adapters.dynamodb.items import SNAPSHOT_PREFIX
 from ledger import CreditLedger
 from ledger.domain.org import Org, org_uuid
 from tests.conftest import FakeClock, LedgerFactory
@@ -36,8 +35,10 @@ def test_snapshots_are_taken_and_used_by_a_cold_ledger(
     for n in range(25):
         ledger.consume_credit("acme", user_id=f"u-{n % 3}", enquiry_id=f"e-{n}")
 
-    snapshots = _stream(store_env["LEDGER_EVENTS_TABLE"], f"{SNAPSHOT_PREFIX}{org_uuid('acme')}")
-    assert [int(s["version"]["N"]) for s in snapshots] == [10, 20]
+    items = _stream(store_env["LEDGER_EVENTS_TABLE"], str(org_uuid("acme")))
+    snapshots = [i["version"]["N"] for i in items if i.get("kind") == {"S": "snapshot"}]
+    assert snapshots == ["10.5", "20.5"]
+    assert len(items) == 27 + 2  # the events (opened, plan set, 25 consumed) and the snapshots
     cold = OftenSnapshotted(env=store_env, clock=clock)
     assert cold.status("acme") == ledger.status("acme")
     assert cold.status("acme").used == 25

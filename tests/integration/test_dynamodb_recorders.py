@@ -82,7 +82,7 @@ class TestSnapshotsRecorder(MotoTable, AggregateRecorderTestCase):
         assert recorder.select_events(snapshot.originator_id) == [snapshot]
         item = client().get_item(
             TableName=self.env.get("LEDGER_EVENTS_TABLE"),
-            Key={"stream_id": {"S": f"snapshot#{snapshot.originator_id}"}, "version": {"N": "100"}},
+            Key={"stream_id": {"S": str(snapshot.originator_id)}, "version": {"N": "100.5"}},
         )["Item"]
         assert len(snapshot.state) > 400_000 > 4 * len(item["state_z"]["B"])
 

@@ -13,10 +13,14 @@ ORG = uuid.uuid4()
 
 
 def record(
-    stream_id: str = str(ORG), version: str = "3", topic: str | None = None, name: str = "INSERT"
+    stream_id: str = str(ORG),
+    version: str = "3",
+    topic: str | None = None,
+    name: str = "INSERT",
+    extra: dict[str, Any] | None = None,
 ) -> DynamoDBRecord:
     keys: dict[str, Any] = {"stream_id": {"S": stream_id}, "version": {"N": version}}
-    image = dict(keys) | ({"topic": {"S": topic}} if topic else {})
+    image = dict(keys) | ({"topic": {"S": topic}} if topic else {}) | (extra or {})
     return DynamoDBRecord({"eventName": name, "dynamodb": {"Keys": keys, "NewImage": image}})
 
 
@@ -35,4 +39,8 @@ def test_receipts_removals_and_other_items_do_not_ring() -> None:
 
 def test_snapshots_do_not_ring() -> None:
     topic = "ledger.domain.org:Org"
+    snapshot = {"kind": {"S": "snapshot"}}
+    assert doorbell(record(version="100.5", topic=topic, extra=snapshot)) is None
+    assert doorbell(record(version="100", topic=topic, extra=snapshot)) is None  # by the marker
+    assert doorbell(record(version="100.5", topic=topic)) is None  # by the key
     assert doorbell(record(stream_id=f"snapshot#{ORG}", topic=topic)) is None

@@ -15,7 +15,7 @@ from stacks.queues import dead_letter_queue, work_queue
 
 # The rule patterns, one per alert type, from the alert definitions the projector emits.
 ALERT_SOURCE = SOURCE
-ALERT_TYPES = tuple(KINDS)
+ALERT_TYPES: tuple[str, ...] = tuple(KINDS)
 
 
 def alert_pattern(detail_type: str) -> dict[str, list[str]]:

@@ -9,7 +9,6 @@ from aws_cdk import aws_apigateway as apigw
 from aws_cdk import aws_logs as logs
 from constructs import Construct
 
-from adapters.tables import EVENTS, PROJECTIONS
 from stacks.api_models import add_models
 from stacks.event_store import EventStore
 from stacks.functions import LedgerCode, ledger_function
@@ -52,11 +51,7 @@ class LedgerApi(Construct):
             code=code,
             handler="handlers.api.handler",
             description="credit ledger API",
-            environment={
-                "PERSISTENCE_MODULE": "adapters.dynamodb",
-                EVENTS.name_env: store.events.table_name,
-                PROJECTIONS.name_env: store.projections.table_name,
-            },
+            environment=store.environment(),
             timeout=Duration.seconds(10),
             memory_size=1024,  # more memory is more CPU: a shorter cold start
         )

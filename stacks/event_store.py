@@ -30,6 +30,14 @@ class EventStore(Construct):
             self, PROJECTIONS, removal_policy=RemovalPolicy.DESTROY, deletion_protection=False
         )
 
+    def environment(self) -> dict[str, str]:
+        """What a function needs to open the ledger and its projections on these tables."""
+        return {
+            "PERSISTENCE_MODULE": "adapters.dynamodb",
+            EVENTS.name_env: self.events.table_name,
+            PROJECTIONS.name_env: self.projections.table_name,
+        }
+
 
 def table_from_spec(
     scope: Construct,

@@ -8,7 +8,6 @@ from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_lambda_event_sources as sources
 from constructs import Construct
 
-from adapters.tables import EVENTS, PROJECTIONS
 from stacks.event_store import EventStore
 from stacks.functions import LedgerCode, ledger_function
 from stacks.queues import dead_letter_queue
@@ -31,12 +30,7 @@ class Projector(Construct):
             code=code,
             handler="handlers.projector.handler",
             description="credit ledger projector",
-            environment={
-                "PERSISTENCE_MODULE": "adapters.dynamodb",
-                EVENTS.name_env: store.events.table_name,
-                PROJECTIONS.name_env: store.projections.table_name,
-                "LEDGER_ALERT_BUS": bus.event_bus_name,
-            },
+            environment={**store.environment(), "LEDGER_ALERT_BUS": bus.event_bus_name},
             timeout=Duration.minutes(1),
         )
         store.events.grant_read_data(self.function)  # to catch up from the store itself

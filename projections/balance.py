@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from ledger.domain.org import TRIAL_PERIOD, Org
 from ledger.domain.periods import month_end, month_key, month_start
@@ -93,6 +93,19 @@ class OrgView:
         )
 
 
+T = TypeVar("T")
+
+
+def evolve(obj: T, **changes: Any) -> T:
+    """dataclasses.replace without re-running __init__ (a fifth of its cost): replays
+    fold every event through here. Only for the frozen dataclasses of this module,
+    which check nothing when constructed."""
+    assert changes.keys() <= vars(obj).keys(), f"no such fields: {set(changes) - set(vars(obj))}"
+    new = object.__new__(type(obj))
+    vars(new).update(vars(obj), **changes)
+    return new
+
+
 def is_org_event(event: object) -> bool:
     return isinstance(event, Org.Event)
 
@@ -108,31 +121,31 @@ def apply(view: OrgView | None, event: Any) -> OrgView:
         raise ValueError(f"expected version {view.version + 1}, got {version}")
     # One replace of the view per event: replays fold every event through here.
     if isinstance(event, Org.PlanSet):
-        return _plan_set(replace(view, version=version), event)
+        return _plan_set(evolve(view, version=version), event)
     if isinstance(event, Org.CreditConsumed):
         balance = _period(view, event.period, event.timestamp)
         by_user = {**balance.by_user, event.user_id: balance.by_user.get(event.user_id, 0) + 1}
-        balance = replace(balance, used=balance.used + 1, by_user=by_user, version=version)
-        return replace(view, version=version, current=balance)
+        balance = evolve(balance, used=balance.used + 1, by_user=by_user, version=version)
+        return evolve(view, version=version, current=balance)
     if isinstance(event, Org.TopUpGranted):
         balance = _period(view, event.period, event.timestamp)
         credits = balance.top_up_credits + event.credits
-        balance = replace(balance, top_up_credits=credits, version=version)
-        return replace(view, version=version, current=balance)
-    return replace(view, version=version)  # a per-user limit changes no balance
+        balance = evolve(balance, top_up_credits=credits, version=version)
+        return evolve(view, version=version, current=balance)
+    return evolve(view, version=version)  # a per-user limit changes no balance
 
 
 def _plan_set(view: OrgView, event: Any) -> OrgView:
     plan = CATALOGUE[event.plan]
     if event.trial_ends_at is not None:
-        view = replace(view, trial_started_at=event.timestamp, trial_ends_at=event.trial_ends_at)
+        view = evolve(view, trial_started_at=event.timestamp, trial_ends_at=event.trial_ends_at)
         period = TRIAL_PERIOD
     else:
         period = month_key(event.timestamp)
-    view = replace(view, plan=plan.name)
+    view = evolve(view, plan=plan.name)
     balance = _period(view, period, event.timestamp)
-    balance = replace(balance, plan=plan.name, allowance=plan.credits, version=view.version)
-    return replace(view, current=balance)
+    balance = evolve(balance, plan=plan.name, allowance=plan.credits, version=view.version)
+    return evolve(view, current=balance)
 
 
 def _period(view: OrgView, period: str, moment: datetime) -> Balance:

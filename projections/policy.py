@@ -8,12 +8,11 @@ with or after a LimitReached in the same period. Only events raise alerts.
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
 from projections.alerts import LIMIT_REACHED, NEAR_LIMIT, Alert, Kind, Rule
-from projections.balance import Balance, OrgView, apply
+from projections.balance import Balance, OrgView, apply, evolve
 from projections.settings import AlertSettings
 
 _MIN_ELAPSED = timedelta(seconds=1)  # keeps the forecast finite at a period's first instant
@@ -28,7 +27,7 @@ def step(view: OrgView | None, event: Any, settings: AlertSettings) -> tuple[Org
         return after_view, []
     same = before if before is not None and before.period == after.period else None
     balance, alerts = evaluate(after_view.org_id, same, after, event.timestamp, settings)
-    return replace(after_view, current=balance), alerts
+    return evolve(after_view, current=balance), alerts
 
 
 def evaluate(
@@ -84,4 +83,4 @@ def _alert(kind: Kind, rule: Rule, org_id: str, balance: Balance, at: datetime) 
 
 
 def _record(balance: Balance, alert: Alert, **changes: Any) -> Balance:
-    return replace(balance, alert_ids=(*balance.alert_ids, alert.alert_id), **changes)
+    return evolve(balance, alert_ids=(*balance.alert_ids, alert.alert_id), **changes)

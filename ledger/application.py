@@ -23,6 +23,7 @@ from eventsourcing.persistence import IntegrityError, OperationalError
 
 from ledger.domain import errors
 from ledger.domain.org import Org, org_uuid
+from ledger.domain.periods import month_key
 from ledger.domain.plans import CATALOGUE
 from ledger.domain.receipts import EnquiryReceipt, TopUpReceipt, enquiry_uuid, top_up_uuid
 from ledger.models import Consumption, History, HistoryEvent, OrgStatus, TopUp, TrialStatus
@@ -101,30 +102,14 @@ class CreditLedger(Application[uuid.UUID]):
                 return None
             if receipt.user_id != user_id:
                 raise errors.EnquiryConflict(f"enquiry {enquiry_id} was charged to another user")
-            return Consumption(
-                org_id=org_id,
-                user_id=user_id,
-                enquiry_id=enquiry_id,
-                consumed_at=receipt.consumed_at,
-                remaining=receipt.remaining,
-                user_remaining=receipt.user_remaining,
-                replayed=True,
-            )
+            return _consumption(receipt, replayed=True)
 
         def decide(org: Org, now: datetime) -> tuple[Consumption, list[Aggregate]]:
             event = org.consume(user_id, enquiry_id, now)
             receipt = EnquiryReceipt.record(
                 org_id, enquiry_id, user_id, now, event.remaining, event.user_remaining
             )
-            answer = Consumption(
-                org_id=org_id,
-                user_id=user_id,
-                enquiry_id=enquiry_id,
-                consumed_at=now,
-                remaining=event.remaining,
-                user_remaining=event.user_remaining,
-            )
-            return answer, [receipt]
+            return _consumption(receipt, replayed=False), [receipt]
 
         return self._command_with_receipt(org_id, decide, replay)
 
@@ -149,30 +134,14 @@ class CreditLedger(Application[uuid.UUID]):
                 raise errors.TopUpConflict(
                     f"top-up {chosen_id} was granted with {receipt.credits} credits"
                 )
-            return TopUp(
-                org_id=org_id,
-                top_up_id=chosen_id,
-                credits=receipt.credits,
-                expires_at=receipt.expires_at,
-                limit=receipt.limit,
-                remaining=receipt.remaining,
-                replayed=True,
-            )
+            return _top_up(receipt, replayed=True)
 
         def decide(org: Org, now: datetime) -> tuple[TopUp, list[Aggregate]]:
             event = org.top_up(chosen_id, credits, note, now)
             receipt = TopUpReceipt.record(
                 org_id, chosen_id, credits, event.expires_at, event.limit, event.remaining, now
             )
-            answer = TopUp(
-                org_id=org_id,
-                top_up_id=chosen_id,
-                credits=credits,
-                expires_at=event.expires_at,
-                limit=event.limit,
-                remaining=event.remaining,
-            )
-            return answer, [receipt]
+            return _top_up(receipt, replayed=False), [receipt]
 
         return self._command_with_receipt(org_id, decide, replay)
 
@@ -260,8 +229,6 @@ class CreditLedger(Application[uuid.UUID]):
                         return earlier
                     time.sleep(random.uniform(0, 0.002 * 2**attempt))
                     continue
-                for receipt in receipts:
-                    self._evict(receipt.id)  # receipts are read only on repeats: keep orgs warm
                 return answer
         raise errors.Busy("the org is busy; try again")
 
@@ -280,21 +247,24 @@ class CreditLedger(Application[uuid.UUID]):
 
     def _save(self, org: Org, receipts: list[Aggregate]) -> None:
         try:
-            self._save_aggregates(org, *receipts)
+            self._save_aggregates(org, receipts)
         except BaseException:
             self._evict(org.id)  # the copy may hold events the store does not
             raise
 
-    def _save_aggregates(self, *aggregates: Aggregate) -> None:
-        """Application.save for aggregates only, as one atomic write.
+    def _save_aggregates(self, org: Org, receipts: list[Aggregate]) -> None:
+        """Application.save for known aggregates, as one atomic write.
 
         The library's save() tells events from aggregates with runtime Protocol
-        checks, a quarter of a command's CPU; these are known to be aggregates.
+        checks, a quarter of a command's CPU. Only the org is handed on as an
+        aggregate, so only it is cached and snapshotted: receipts are read only
+        on repeats, and must not push warm orgs out of the cache.
         """
         processing = ProcessingEvent[uuid.UUID]()
-        for aggregate in aggregates:
-            processing.events.extend(aggregate.collect_events())
-            processing.aggregates[aggregate.id] = aggregate
+        processing.events.extend(org.collect_events())
+        processing.aggregates[org.id] = org
+        for receipt in receipts:
+            processing.events.extend(receipt.collect_events())
         recordings = self._record(processing)
         self._take_snapshots(processing)
         self._notify(recordings)
@@ -389,7 +359,7 @@ class CreditLedger(Application[uuid.UUID]):
         return OrgStatus(
             org_id=org.org_id,
             plan=standing.plan,
-            month=now.astimezone(UTC).strftime("%Y-%m"),
+            month=month_key(now),
             allowance=standing.allowance,
             top_up_credits=standing.top_up_credits,
             limit=standing.limit,
@@ -398,3 +368,29 @@ class CreditLedger(Application[uuid.UUID]):
             user_limit=org.user_limit,
             trial=trial,
         )
+
+
+def _consumption(receipt: EnquiryReceipt, replayed: bool) -> Consumption:
+    """The answer to a consume, first time or repeat alike: what the receipt holds."""
+    return Consumption(
+        org_id=receipt.org_id,
+        user_id=receipt.user_id,
+        enquiry_id=receipt.enquiry_id,
+        consumed_at=receipt.consumed_at,
+        remaining=receipt.remaining,
+        user_remaining=receipt.user_remaining,
+        replayed=replayed,
+    )
+
+
+def _top_up(receipt: TopUpReceipt, replayed: bool) -> TopUp:
+    """The answer to a top-up, first time or repeat alike: what the receipt holds."""
+    return TopUp(
+        org_id=receipt.org_id,
+        top_up_id=receipt.top_up_id,
+        credits=receipt.credits,
+        expires_at=receipt.expires_at,
+        limit=receipt.limit,
+        remaining=receipt.remaining,
+        replayed=replayed,
+    )

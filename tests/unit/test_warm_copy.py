@@ -8,6 +8,7 @@ from eventsourcing.persistence import PersistenceError
 
 from ledger import CreditLedger
 from ledger.domain.org import Org, org_uuid
+from ledger.domain.receipts import enquiry_uuid, top_up_uuid
 from tests.conftest import FakeClock, LedgerFactory
 
 
@@ -60,3 +61,16 @@ def test_a_failed_write_leaves_no_half_applied_copy(
     assert versions == list(range(1, len(versions) + 1))
     status = ledger.status("acme")
     assert (status.used, status.remaining) == (5, 15)
+
+
+def test_only_the_org_is_kept_warm_not_its_receipts(ledger: CreditLedger) -> None:
+    ledger.set_plan("acme", "Basic")
+    ledger.consume_credit("acme", user_id="u-1", enquiry_id="e-1")
+    ledger.top_up("acme", 5, top_up_id="t-1")
+    cache = ledger.repository.cache
+    assert cache is not None
+    assert cache.get(org_uuid("acme")).version == 4
+    for receipt in (enquiry_uuid("acme", "e-1"), top_up_uuid("acme", "t-1")):
+        with pytest.raises(KeyError):
+            cache.get(receipt)
+    assert ledger.consume_credit("acme", user_id="u-1", enquiry_id="e-1").replayed

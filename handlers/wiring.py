@@ -30,14 +30,17 @@ def get_projection_store() -> ProjectionStore:
     if _projections is None:
         import os
 
-        import boto3
+        from eventsourcing.utils import Environment
 
+        from adapters.dynamodb.client import make_client
         from adapters.projection_dynamodb import DynamoDBProjectionStore
         from adapters.tables import PROJECTIONS
 
         trace_calls("botocore")
         table = os.environ.get(PROJECTIONS.name_env, PROJECTIONS.default_name)
-        _projections = DynamoDBProjectionStore(boto3.client("dynamodb"), table)
+        # The event store's client settings: same endpoint, region and timeouts.
+        client = make_client(Environment("", dict(os.environ)))
+        _projections = DynamoDBProjectionStore(client, table)
     return _projections
 
 

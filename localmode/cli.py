@@ -8,8 +8,12 @@ import sys
 from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from localmode.settings import configure
+
+if TYPE_CHECKING:  # imported lazily at run time: `ledger --help` stays fast
+    from ledger import CreditLedger
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -60,7 +64,7 @@ def _moment(text: str) -> datetime:
     return moment
 
 
-def _open_ledger(data_dir: Path):  # type: ignore[no-untyped-def]
+def _open_ledger(data_dir: Path) -> CreditLedger:
     from ledger import CreditLedger
 
     return CreditLedger(env=configure(data_dir))

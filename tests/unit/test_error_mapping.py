@@ -1,0 +1,35 @@
+"""Every domain error gets the status and code the interface documents."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from handlers.errors import ledger_error_response
+from ledger.domain import errors
+
+CASES = [
+    (errors.NoPlan, 402, "NO_PLAN"),
+    (errors.TrialExpired, 402, "TRIAL_EXPIRED"),
+    (errors.TrialLimitReached, 402, "TRIAL_LIMIT_REACHED"),
+    (errors.OrgLimitReached, 402, "ORG_LIMIT_REACHED"),
+    (errors.UserLimitReached, 402, "USER_LIMIT_REACHED"),
+    (errors.TrialNotAvailable, 409, "TRIAL_NOT_AVAILABLE"),
+    (errors.PlanClosed, 409, "PLAN_CLOSED"),
+    (errors.EnquiryConflict, 409, "ENQUIRY_CONFLICT"),
+    (errors.TopUpConflict, 409, "TOP_UP_CONFLICT"),
+    (errors.TopUpNoPlan, 409, "NO_PLAN"),
+    (errors.TopUpTrialExpired, 409, "TRIAL_EXPIRED"),
+    (errors.InvalidInput, 422, "VALIDATION_ERROR"),
+    (errors.OrgNotFound, 404, "NOT_FOUND"),
+    (errors.Busy, 503, "BUSY"),
+]
+
+
+@pytest.mark.parametrize(("kind", "status", "code"), CASES)
+def test_status_and_code(kind: type[errors.LedgerError], status: int, code: str) -> None:
+    response = ledger_error_response(kind("why"))
+    assert response.status_code == status
+    assert json.loads(response.body) == {"error": {"code": code, "message": "why"}}
+    assert ("Retry-After" in (response.headers or {})) == (status == 503)

@@ -83,5 +83,13 @@ def make_ledger(store_env: dict[str, str]) -> Iterator[LedgerFactory]:
 
 
 @pytest.fixture
+def make_shared(store: str, make_ledger: LedgerFactory) -> LedgerFactory:
+    """make_ledger, for tests of several instances on one store (as processes would be)."""
+    if store == "memory":
+        pytest.skip("in-memory stores are not shared between instances")
+    return make_ledger
+
+
+@pytest.fixture
 def ledger(make_ledger: LedgerFactory, clock: FakeClock) -> CreditLedger:
     return make_ledger(clock)

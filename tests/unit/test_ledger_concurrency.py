@@ -67,11 +67,9 @@ def test_threads_on_one_ledger_grant_exactly_what_is_left(ledger: CreditLedger) 
 
 
 def test_two_instances_on_one_store_grant_exactly_what_is_left(
-    make_ledger: LedgerFactory, store: str, clock: FakeClock, ledger: CreditLedger
+    make_shared: LedgerFactory, clock: FakeClock, ledger: CreditLedger
 ) -> None:
-    if store == "memory":
-        pytest.skip("in-memory stores are not shared between instances")
-    other = make_ledger(clock)
+    other = make_shared(clock)
     ledger.set_plan("acme", "Lite")
     ledger.top_up("acme", 10)
     use(ledger, "acme", 10)
@@ -82,18 +80,16 @@ def test_two_instances_on_one_store_grant_exactly_what_is_left(
     outcomes = run_threads(work)
     assert outcomes["charged"] == 20
     assert outcomes["charged"] + outcomes["replayed"] + outcomes["ORG_LIMIT_REACHED"] == 80
-    for view in (ledger, other, make_ledger(clock)):
+    for view in (ledger, other, make_shared(clock)):
         status = view.status("acme")
         assert (status.used, status.remaining) == (30, 0)
     assert Counter(paid_by(ledger, "acme")) == Counter(plan=20, top_up=10)
 
 
 @pytest.fixture
-def two_views(make_ledger: LedgerFactory, store: str, clock: FakeClock) -> list[CreditLedger]:
+def two_views(make_shared: LedgerFactory, clock: FakeClock) -> list[CreditLedger]:
     """Two instances on one store, each with a warm copy of the org."""
-    if store == "memory":
-        pytest.skip("in-memory stores are not shared between instances")
-    first, second = make_ledger(clock), make_ledger(clock)
+    first, second = make_shared(clock), make_shared(clock)
     first.set_user_limit("acme", 5)
     second.set_user_limit("acme", 5)
     return [first, second]

@@ -51,12 +51,10 @@ def test_a_past_status_equals_the_live_status_at_that_moment(
 
 
 def test_another_instance_sees_the_same_past(
-    make_ledger: LedgerFactory, store: str, clock: FakeClock, ledger: CreditLedger
+    make_shared: LedgerFactory, clock: FakeClock, ledger: CreditLedger
 ) -> None:
-    if store == "memory":
-        pytest.skip("in-memory stores are not shared between instances")
     seen = drive(ledger, clock)
-    other = make_ledger(clock)
+    other = make_shared(clock)
     assert other.status("acme") == ledger.status("acme")
     for moment, live in seen:
         assert other.status("acme", at=moment) == live

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
-
 from ledger import CreditLedger
 from tests.conftest import FakeClock, LedgerFactory
 from tests.unit.support import consume, history_length, refused, use, utc
@@ -84,11 +82,9 @@ def test_enquiry_ids_are_per_org(ledger: CreditLedger) -> None:
 
 
 def test_a_repeat_from_another_ledger_instance_answers_the_same(
-    make_ledger: LedgerFactory, store: str, clock: FakeClock, ledger: CreditLedger
+    make_shared: LedgerFactory, clock: FakeClock, ledger: CreditLedger
 ) -> None:
-    if store == "memory":
-        pytest.skip("in-memory stores are not shared between instances")
-    other = make_ledger(clock)
+    other = make_shared(clock)
     ledger.set_plan("acme", "Lite")
     first = consume(ledger, "acme", "u-1", "e-1")
     clock.advance(seconds=1)

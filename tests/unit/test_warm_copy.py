@@ -31,14 +31,12 @@ def test_snapshot_from_the_warm_copy_equals_a_replay(ledger: CreditLedger) -> No
 
 
 def test_a_cold_ledger_agrees_with_the_warm_one(
-    make_ledger: LedgerFactory, clock: FakeClock, store: str
+    make_shared: LedgerFactory, clock: FakeClock
 ) -> None:
-    if store == "memory":
-        pytest.skip("in-memory stores are not shared between instances")
-    warm = make_ledger(clock)
+    warm = make_shared(clock)
     warm.set_plan("acme", "Basic")
     _consume(warm, 99)
-    cold = make_ledger(clock)
+    cold = make_shared(clock)
     assert cold.status("acme") == warm.status("acme")
 
 

@@ -12,6 +12,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from handlers import errors
 from handlers.observability import logger, metrics, tracer
+from handlers.resolver import RequestScopedResolver
 from handlers.routes import credits, orgs, usage
 from ledger.domain.errors import CreditRefused, LedgerError
 
@@ -25,7 +26,7 @@ def create_app(swagger: bool = False) -> APIGatewayRestResolver:
     models (about a third of `import boto3`) at every Lambda cold start, while
     /openapi.json builds them only when asked.
     """
-    app = APIGatewayRestResolver(enable_validation=True)
+    app = RequestScopedResolver(enable_validation=True)
     for router in (orgs.router, credits.router, usage.router):
         app.include_router(router)
     if swagger:

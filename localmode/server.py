@@ -9,27 +9,45 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
+from aws_lambda_powertools.event_handler import APIGatewayRestResolver
+from aws_lambda_powertools.metrics.functions import is_metrics_disabled
+
 from handlers.api import create_app, resolve
 from handlers.errors import MAX_BODY_BYTES, error_body
 from handlers.observability import logger, metrics
 
 DRAIN_LIMIT = 10 * 1024 * 1024  # API Gateway's own cap on a request body
-# The resolver keeps the current event and route arguments in shared (class)
-# state, as a Lambda handles one event at a time: concurrent requests would
-# read each other's bodies. Requests go through it one at a time.
-_RESOLVING = threading.Lock()
-_APP = create_app(swagger=True)
+# A resolver keeps the request it is resolving (its route, arguments and, see
+# handlers.resolver, its event): each server thread gets its own. The ledger
+# serialises commands per org itself.
+_THREAD = threading.local()
+# One Metrics object serves the process: its records are printed under a lock.
+_METRICS = threading.Lock()
+
+
+def resolver() -> APIGatewayRestResolver:
+    app: APIGatewayRestResolver | None = getattr(_THREAD, "app", None)
+    if app is None:
+        app = _THREAD.app = create_app(swagger=True)
+    return app
 
 
 def handle(event: dict[str, Any]) -> dict[str, Any]:
     """Routes one request, then publishes its metrics as a Lambda invocation would."""
-    with _RESOLVING:
-        try:
-            return resolve(event, None, _APP)
-        finally:
-            if metrics.metric_set:
-                metrics.flush_metrics()  # prints nothing when metrics are disabled
+    try:
+        return resolve(event, None, resolver())
+    finally:
+        _publish_metrics()
+
+
+def _publish_metrics() -> None:
+    with _METRICS:
+        if metrics.metric_set:
+            # A copy: requests on other threads may add while this one prints.
+            recorded = dict(metrics.metric_set)
             metrics.clear_metrics()
+            if not is_metrics_disabled():
+                print(json.dumps(metrics.serialize_metric_set(metrics=recorded)), flush=True)
 
 
 def proxy_event(

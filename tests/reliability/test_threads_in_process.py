@@ -22,16 +22,22 @@ def memory_ledger(monkeypatch: pytest.MonkeyPatch) -> Iterator[CreditLedger]:
     monkeypatch.setenv("POWERTOOLS_METRICS_DISABLED", "true")
     ledger = CreditLedger(env={"PERSISTENCE_MODULE": "eventsourcing.popo"})
     wiring.use_ledger(ledger)
-    ledger.set_plan("acme", "Ultimate")
+    for n in range(THREADS):
+        ledger.set_plan(f"org-t{n}", "Ultimate")
     yield ledger
     wiring.use_ledger(None)
 
 
-def _answered_itself(enquiry: str) -> bool:
+def _answered_itself(org: str, enquiry: str) -> bool:
+    """Its own body and its own path: the enquiry and the org must both come back."""
     body = json.dumps({"enquiry_id": enquiry, "user_id": "u"})
-    result = handle(proxy_event("POST", "/orgs/acme/enquiries", {"Host": "local"}, body))
+    result = handle(proxy_event("POST", f"/orgs/{org}/enquiries", {"Host": "local"}, body))
     answer = json.loads(result["body"])
-    return bool(result["statusCode"] == 201 and answer.get("enquiry_id") == enquiry)
+    return bool(
+        result["statusCode"] == 201
+        and answer.get("enquiry_id") == enquiry
+        and answer.get("org_id") == org
+    )
 
 
 def test_each_thread_gets_the_answer_to_its_own_request(memory_ledger: CreditLedger) -> None:
@@ -40,7 +46,7 @@ def test_each_thread_gets_the_answer_to_its_own_request(memory_ledger: CreditLed
     def worker(name: str) -> None:
         for n in range(REQUESTS):
             enquiry = f"{name}-{n}"
-            if not _answered_itself(enquiry):
+            if not _answered_itself(f"org-{name}", enquiry):
                 mixed_up.append(enquiry)
 
     interval = sys.getswitchinterval()
@@ -54,4 +60,4 @@ def test_each_thread_gets_the_answer_to_its_own_request(memory_ledger: CreditLed
     finally:
         sys.setswitchinterval(interval)
     assert mixed_up == []
-    assert memory_ledger.status("acme").used == THREADS * REQUESTS
+    assert all(memory_ledger.status(f"org-t{n}").used == REQUESTS for n in range(THREADS))

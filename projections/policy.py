@@ -9,6 +9,7 @@ with or after a LimitReached in the same period. Only events raise alerts.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from fractions import Fraction
 from typing import Any
 
 from projections.alerts import LIMIT_REACHED, NEAR_LIMIT, Alert, Kind, Rule
@@ -27,6 +28,8 @@ def step(view: OrgView | None, event: Any, settings: AlertSettings) -> tuple[Org
         return after_view, []
     same = before if before is not None and before.period == after.period else None
     balance, alerts = evaluate(after_view.org_id, same, after, event.timestamp, settings)
+    if balance is after:
+        return after_view, alerts
     return evolve(after_view, current=balance), alerts
 
 
@@ -53,11 +56,16 @@ def evaluate(
 
 def near_limit_rule(balance: Balance, at: datetime, settings: AlertSettings) -> Rule | None:
     used, limit = balance.used, balance.limit
-    if used >= settings.threshold * limit:
+    if _reaches(used, settings.threshold, limit):
         return "threshold"
-    if used >= settings.forecast_floor * limit and forecast(balance, at) >= limit:
+    if _reaches(used, settings.forecast_floor, limit) and forecast(balance, at) >= limit:
         return "forecast"
     return None
+
+
+def _reaches(used: int, share: Fraction, limit: int) -> bool:
+    """used >= share * limit, in integers: Fraction arithmetic per event slows replays."""
+    return used * share.denominator >= share.numerator * limit
 
 
 def forecast(balance: Balance, at: datetime) -> int:

@@ -41,11 +41,12 @@ def evaluate(
     settings: AlertSettings,
 ) -> tuple[Balance, list[Alert]]:
     """The alerts raised when a period's balance moves from `before` to `after`."""
-    emptied = after.remaining == 0 and (before is None or before.remaining > 0)
+    remaining = after.remaining
+    emptied = remaining == 0 and (before is None or before.remaining > 0)
     if emptied and after.limit not in after.limits_reached:
         alert = _alert(LIMIT_REACHED, "exhausted", org_id, after, at)
         return _record(after, alert, limits_reached=(*after.limits_reached, after.limit)), [alert]
-    if after.near_limit_raised or after.limits_reached or after.remaining == 0:
+    if after.near_limit_raised or after.limits_reached or remaining == 0:
         return after, []
     rule = near_limit_rule(after, at, settings)
     if rule is None:

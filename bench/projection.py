@@ -59,7 +59,7 @@ def bench_local(events: int) -> dict[str, Any]:
     from localmode.worker import ProjectionWorker
 
     with tempfile.TemporaryDirectory() as tmp:
-        env = {"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": f"{tmp}/e.sqlite"}
+        env = {"PERSISTENCE_MODULE": "adapters.sqlite", "SQLITE_DBNAME": f"{tmp}/e.sqlite"}
         ledger = CreditLedger(env=env, clock=Clock())
         make_history(ledger, events)
         org_events = list(ledger.org_events("org-0"))

@@ -35,7 +35,7 @@ def _payloads(ledger: CreditLedger) -> list[bytes]:
 
 def measure() -> dict[str, Any]:
     with tempfile.TemporaryDirectory(dir=Path.cwd(), prefix=".bench-") as folder:
-        env = {"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": f"{folder}/e.sqlite"}
+        env = {"PERSISTENCE_MODULE": "adapters.sqlite", "SQLITE_DBNAME": f"{folder}/e.sqlite"}
         ledger = CreditLedger(env=env, clock=Clock())
         make_history(ledger, EVENTS)
         payloads = _payloads(ledger)

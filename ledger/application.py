@@ -14,7 +14,6 @@ from typing import Any, ClassVar, TypeVar, cast
 from eventsourcing.application import (
     AggregateNotFoundError,
     Application,
-    ProcessingEvent,
     ProjectorFunction,
     project_aggregate,
 )
@@ -256,18 +255,22 @@ class CreditLedger(Application[uuid.UUID]):
         """Application.save for known aggregates, as one atomic write.
 
         The library's save() tells events from aggregates with runtime Protocol
-        checks, a quarter of a command's CPU. Only the org is handed on as an
-        aggregate, so only it is cached and snapshotted: receipts are read only
-        on repeats, and must not push warm orgs out of the cache.
+        checks and wraps each stored event in a notification no one here reads:
+        about a third of a command's CPU outside the store. Only the org is
+        cached and snapshotted: receipts are read only on repeats, and must not
+        push warm orgs out of the cache.
         """
-        processing = ProcessingEvent[uuid.UUID]()
-        processing.events.extend(org.collect_events())
-        processing.aggregates[org.id] = org
+        org_events = org.collect_events()
+        events = list(org_events)
         for receipt in receipts:
-            processing.events.extend(receipt.collect_events())
-        recordings = self._record(processing)
-        self._take_snapshots(processing)
-        self._notify(recordings)
+            events.extend(receipt.collect_events())
+        self.recorder.insert_events([self.mapper.to_stored_event(e) for e in events])
+        if self.repository.cache is not None:
+            self.repository.cache.put(org.id, org)
+        if self.snapshots is not None:
+            for event in org_events:
+                if event.originator_version % self.snapshotting_intervals[Org] == 0:
+                    self.take_snapshot(org.id, event.originator_version)
 
     def take_snapshot(
         self,

@@ -20,7 +20,7 @@ def configure(data_dir: Path) -> dict[str, str]:
         return {}
     data_dir.mkdir(parents=True, exist_ok=True)
     return {
-        "PERSISTENCE_MODULE": "eventsourcing.sqlite",
+        "PERSISTENCE_MODULE": "adapters.sqlite",
         "SQLITE_DBNAME": str(data_dir / "events.sqlite"),
         "SQLITE_LOCK_TIMEOUT": "30",
     }

@@ -44,7 +44,7 @@ def _store_env(store: str, tmp_path: Path) -> dict[str, str]:
         return {"PERSISTENCE_MODULE": "eventsourcing.popo"}
     if store == "sqlite":
         return {
-            "PERSISTENCE_MODULE": "eventsourcing.sqlite",
+            "PERSISTENCE_MODULE": "adapters.sqlite",
             "SQLITE_DBNAME": str(tmp_path / "events.sqlite"),
         }
     raise ValueError(store)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import replace
 from datetime import datetime
+from functools import lru_cache
 
 from eventsourcing.domain import Aggregate
 
@@ -17,6 +18,7 @@ NAMESPACE = uuid.UUID("8c5b1c3e-2f7a-4a59-9a43-5f1d6b0f4c21")
 TRIAL_PERIOD = "trial"
 
 
+@lru_cache(maxsize=4096)  # every command and read names its org; a hash each time adds up
 def org_uuid(org_id: str) -> uuid.UUID:
     return uuid.uuid5(NAMESPACE, f"org:{org_id}")
 

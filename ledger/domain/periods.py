@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 def as_utc(moment: datetime) -> datetime:
     if moment.tzinfo is None:
         raise ValueError("times must carry a time zone")
-    return moment.astimezone(UTC)
+    return moment if moment.tzinfo is UTC else moment.astimezone(UTC)
 
 
 def month_key(moment: datetime) -> str:

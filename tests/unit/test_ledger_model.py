@@ -54,7 +54,7 @@ class LedgerMachine(RuleBasedStateMachine):
         super().__init__()
         self.folder = tempfile.mkdtemp(prefix="ledger-model-", dir=SCRATCH)
         self.env = {
-            "PERSISTENCE_MODULE": "eventsourcing.sqlite",
+            "PERSISTENCE_MODULE": "adapters.sqlite",
             "SQLITE_DBNAME": str(Path(self.folder) / "events.sqlite"),
         }
         self.clock = FakeClock(STARTS[0])

@@ -54,7 +54,7 @@ def test_with_no_arguments_it_runs_in_memory_on_the_system_clock(
 def test_persistence_is_chosen_by_environment(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path, clock: FakeClock
 ) -> None:
-    monkeypatch.setenv("PERSISTENCE_MODULE", "eventsourcing.sqlite")
+    monkeypatch.setenv("PERSISTENCE_MODULE", "adapters.sqlite")
     monkeypatch.setenv("SQLITE_DBNAME", str(tmp_path / "ledger.sqlite"))
     first, second = CreditLedger(clock=clock), CreditLedger(clock=clock)
     first.set_plan("acme", "Basic")

@@ -45,15 +45,15 @@ def test_a_failed_write_leaves_no_half_applied_copy(
 ) -> None:
     ledger.set_plan("acme", "Lite")
     _consume(ledger, 2)
-    real_put = ledger.events.put
+    real_insert = ledger.recorder.insert_events
 
-    def failing_put(*args: object, **kwargs: object) -> object:
+    def failing_insert(*args: object, **kwargs: object) -> object:
         raise PersistenceError("disk full")
 
-    monkeypatch.setattr(ledger.events, "put", failing_put)
+    monkeypatch.setattr(ledger.recorder, "insert_events", failing_insert)
     with pytest.raises(PersistenceError):
         ledger.consume_credit("acme", user_id="u", enquiry_id="lost")
-    monkeypatch.setattr(ledger.events, "put", real_put)
+    monkeypatch.setattr(ledger.recorder, "insert_events", real_insert)
     _consume(ledger, 3, prefix="after")
     versions = [e.originator_version for e in ledger.org_events("acme")]
     assert versions == list(range(1, len(versions) + 1))

@@ -1,0 +1,189 @@
+"""The embedded store: the library's conformance tests, then group commit's own cases."""
+
+from __future__ import annotations
+
+import sqlite3
+import tempfile
+import threading
+import time
+import unittest
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+from uuid import uuid4
+
+import pytest
+from eventsourcing.persistence import (
+    InfrastructureFactory,
+    IntegrityError,
+    PersistenceError,
+    StoredEvent,
+)
+from eventsourcing.sqlite import SQLiteAggregateRecorder
+from eventsourcing.tests.persistence import (
+    AggregateRecorderTestCase,
+    ApplicationRecorderTestCase,
+)
+from eventsourcing.utils import Environment
+
+from adapters.sqlite import GroupCommitRecorder
+
+
+def _env(folder: str) -> Environment:
+    return Environment(
+        "CreditLedger",
+        {"PERSISTENCE_MODULE": "adapters.sqlite", "SQLITE_DBNAME": f"{folder}/events.sqlite"},
+    )
+
+
+class FileStore(unittest.TestCase):
+    def setUp(self) -> None:
+        self.folder = tempfile.TemporaryDirectory()
+        self.factory: Any = InfrastructureFactory.construct(_env(self.folder.name))
+        self.threads_before = set(threading.enumerate())
+        super().setUp()
+
+    def tearDown(self) -> None:
+        super().tearDown()
+        # The library's concurrency test stops its readers without joining them:
+        # closing the store under a running reader would crash the interpreter.
+        for thread in set(threading.enumerate()) - self.threads_before:
+            thread.join(10)
+        self.factory.close()
+        self.folder.cleanup()
+
+
+class TestEventsRecorder(FileStore, AggregateRecorderTestCase):
+    def create_recorder(self) -> SQLiteAggregateRecorder:
+        return self.factory.aggregate_recorder("snapshots")
+
+    @unittest.skip("a timing, not a behaviour; the benchmarks measure speed")
+    def test_performance(self) -> None: ...
+
+
+class TestApplicationRecorder(FileStore, ApplicationRecorderTestCase[GroupCommitRecorder]):
+    def create_recorder(self) -> GroupCommitRecorder:
+        recorder = self.factory.application_recorder()
+        assert isinstance(recorder, GroupCommitRecorder)
+        return recorder
+
+    @unittest.skip("a timing, not a behaviour; the benchmarks measure speed")
+    def test_performance(self) -> None: ...
+
+    @unittest.skip("a timing, not a behaviour; the benchmarks measure speed")
+    def test_concurrent_throughput(self) -> None: ...
+
+
+# --- group commit --------------------------------------------------------------
+
+
+@pytest.fixture
+def recorder(tmp_path: Path) -> Iterator[GroupCommitRecorder]:
+    factory: Any = InfrastructureFactory.construct(_env(str(tmp_path)))
+    made = factory.application_recorder()
+    assert isinstance(made, GroupCommitRecorder)
+    yield made
+    factory.close()
+
+
+def _event(originator: Any, version: int, state: Any = b"{}") -> StoredEvent:
+    return StoredEvent(originator, version, "topic", state)
+
+
+def _in_one_batch(recorder: GroupCommitRecorder, writes: list[list[StoredEvent]]) -> list[Any]:
+    """Runs each write on its own thread, all queued behind one held commit lock."""
+    batches: list[int] = []
+    write = recorder._write
+
+    def counted(batch: list[Any]) -> None:
+        batches.append(len(batch))
+        write(batch)
+
+    recorder._write = counted  # type: ignore[method-assign]
+    outcomes: list[Any] = [None] * len(writes)
+
+    def call(n: int) -> None:
+        try:
+            outcomes[n] = recorder.insert_events(writes[n])
+        except PersistenceError as error:
+            outcomes[n] = error
+
+    threads = [threading.Thread(target=call, args=(n,)) for n in range(len(writes))]
+    with recorder._commit_lock:
+        for thread in threads:
+            thread.start()
+        deadline = time.monotonic() + 10
+        while len(recorder._queue) < len(writes) and time.monotonic() < deadline:
+            time.sleep(0.001)
+    for thread in threads:
+        thread.join(10)
+    assert batches == [len(writes)], "the writes were not committed together"
+    return outcomes
+
+
+def test_queued_writes_share_one_transaction(recorder: GroupCommitRecorder) -> None:
+    orgs = [uuid4() for _ in range(4)]
+    outcomes = _in_one_batch(recorder, [[_event(org, 1), _event(uuid4(), 1)] for org in orgs])
+    ids = sorted(i for outcome in outcomes for i in outcome)
+    assert ids == list(range(1, 9))
+    assert all(len(recorder.select_events(org)) == 1 for org in orgs)
+
+
+def test_a_conflicting_write_fails_alone(recorder: GroupCommitRecorder) -> None:
+    taken = uuid4()
+    recorder.insert_events([_event(taken, 1)])
+    first, second = uuid4(), uuid4()
+    receipt = uuid4()
+    outcomes = _in_one_batch(
+        recorder,
+        [
+            [_event(first, 1)],
+            [_event(taken, 2), _event(receipt, 1), _event(taken, 1)],  # version 1 is taken
+            [_event(second, 1)],
+        ],
+    )
+    assert isinstance(outcomes[1], IntegrityError)
+    assert not isinstance(outcomes[0], Exception) and not isinstance(outcomes[2], Exception)
+    assert [e.originator_version for e in recorder.select_events(taken)] == [1]
+    assert recorder.select_events(receipt) == []  # none of the failed write's rows
+    assert len(recorder.select_events(first)) == len(recorder.select_events(second)) == 1
+
+
+def test_a_failed_commit_fails_every_write_in_it(recorder: GroupCommitRecorder) -> None:
+    writers = [uuid4() for _ in range(3)]
+    unstorable = object()  # sqlite cannot bind it: the whole transaction fails
+    outcomes = _in_one_batch(
+        recorder,
+        [[_event(writers[0], 1)], [_event(writers[1], 1, unstorable)], [_event(writers[2], 1)]],
+    )
+    assert all(isinstance(outcome, PersistenceError) for outcome in outcomes)
+    assert all(recorder.select_events(w) == [] for w in writers)
+    assert recorder.max_notification_id() in (None, 0)
+
+
+def test_the_store_is_durable_by_setting(recorder: GroupCommitRecorder) -> None:
+    with recorder.datastore.transaction(commit=False) as cursor:
+        cursor.execute("PRAGMA synchronous")
+        synchronous = cursor.fetchone()[0]
+        cursor.execute("PRAGMA journal_mode")
+        journal = cursor.fetchone()[0]
+    assert (synchronous, journal) == (2, "wal")  # FULL: a commit survives a power cut
+
+
+def test_many_threads_lose_nothing(recorder: GroupCommitRecorder) -> None:
+    per_thread, threads = 50, 8
+    orgs = [uuid4() for _ in range(threads)]
+
+    def write(org: Any) -> None:
+        for version in range(1, per_thread + 1):
+            recorder.insert_events([_event(org, version), _event(uuid4(), 1)])
+
+    workers = [threading.Thread(target=write, args=(org,)) for org in orgs]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    assert all(len(recorder.select_events(org)) == per_thread for org in orgs)
+    notifications = recorder.select_notifications(start=1, limit=10_000)
+    assert [n.id for n in notifications] == list(range(1, 2 * per_thread * threads + 1))
+    assert sqlite3.sqlite_version  # the module, not a stub, ran underneath

@@ -9,6 +9,7 @@ with or after a LimitReached in the same period. Only events raise alerts.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from fractions import Fraction
 from typing import Any
 
 from projections.alerts import LIMIT_REACHED, NEAR_LIMIT, Alert, Kind, Rule
@@ -27,6 +28,8 @@ def step(view: OrgView | None, event: Any, settings: AlertSettings) -> tuple[Org
         return after_view, []
     same = before if before is not None and before.period == after.period else None
     balance, alerts = evaluate(after_view.org_id, same, after, event.timestamp, settings)
+    if balance is after:
+        return after_view, alerts
     return evolve(after_view, current=balance), alerts
 
 
@@ -38,11 +41,12 @@ def evaluate(
     settings: AlertSettings,
 ) -> tuple[Balance, list[Alert]]:
     """The alerts raised when a period's balance moves from `before` to `after`."""
-    emptied = after.remaining == 0 and (before is None or before.remaining > 0)
+    remaining = after.remaining
+    emptied = remaining == 0 and (before is None or before.remaining > 0)
     if emptied and after.limit not in after.limits_reached:
         alert = _alert(LIMIT_REACHED, "exhausted", org_id, after, at)
         return _record(after, alert, limits_reached=(*after.limits_reached, after.limit)), [alert]
-    if after.near_limit_raised or after.limits_reached or after.remaining == 0:
+    if after.near_limit_raised or after.limits_reached or remaining == 0:
         return after, []
     rule = near_limit_rule(after, at, settings)
     if rule is None:
@@ -53,11 +57,16 @@ def evaluate(
 
 def near_limit_rule(balance: Balance, at: datetime, settings: AlertSettings) -> Rule | None:
     used, limit = balance.used, balance.limit
-    if used >= settings.threshold * limit:
+    if _reaches(used, settings.threshold, limit):
         return "threshold"
-    if used >= settings.forecast_floor * limit and forecast(balance, at) >= limit:
+    if _reaches(used, settings.forecast_floor, limit) and forecast(balance, at) >= limit:
         return "forecast"
     return None
+
+
+def _reaches(used: int, share: Fraction, limit: int) -> bool:
+    """used >= share * limit, in integers: Fraction arithmetic per event slows replays."""
+    return used * share.denominator >= share.numerator * limit
 
 
 def forecast(balance: Balance, at: datetime) -> int:

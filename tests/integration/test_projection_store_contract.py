@@ -64,6 +64,15 @@ def test_save_and_read_back(store: ProjectionStore) -> None:
     assert list(store.org_keys()) == [KEY]
 
 
+def test_a_saved_balance_keeps_its_counts_when_the_callers_copy_changes(
+    store: ProjectionStore,
+) -> None:
+    balance = replace(NOV, by_user={"u-1": 80})
+    assert store.save(KEY, 0, VIEW, [balance], [])
+    balance.by_user["u-1"] = 1
+    assert store.balance(KEY, "2026-11") == NOV
+
+
 def test_a_stale_writer_cannot_regress_the_balance(store: ProjectionStore) -> None:
     assert store.save(KEY, 0, VIEW, [NOV], [])
     newer = replace(NOV, used=81, version=3)

@@ -6,16 +6,18 @@ from __future__ import annotations
 import itertools
 from collections import defaultdict
 from datetime import UTC, datetime, timedelta
+from fractions import Fraction
 from typing import Any
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ledger import CreditLedger, LedgerError
 from ledger.domain.org import Org, org_uuid
 from ledger.domain.periods import month_key
-from projections.balance import OrgView
-from projections.policy import step
+from projections.balance import Balance, OrgView, evolve
+from projections.policy import near_limit_rule, step
 from projections.projector import LedgerEvents, Projector
 from projections.settings import AlertSettings
 from projections.store import MemoryProjectionStore
@@ -127,3 +129,30 @@ def test_an_alert_occurs_at_its_events_time() -> None:
     assert sink.events[0]["detail"]["occurred_at"] == moment.isoformat().replace(
         "+00:00", ".000000Z"
     )
+
+
+shares = st.fractions(min_value=0, max_value=1).filter(lambda f: f > 0)
+
+
+@given(st.integers(0, 2000), st.integers(1, 2000), shares, shares)
+def test_the_policy_compares_exactly_as_fractions(
+    used: int, limit: int, threshold: Fraction, floor: Fraction
+) -> None:
+    start = datetime(2026, 11, 1, tzinfo=UTC)
+    balance = Balance("2026-11", "Basic", limit, start, start + timedelta(days=30), 1, used=used)
+    at = balance.ends_at  # the forecast is then what is used
+    expected = (
+        "threshold"
+        if used >= threshold * limit
+        else "forecast"
+        if used >= floor * limit and used >= limit
+        else None
+    )
+    assert near_limit_rule(balance, at, AlertSettings(threshold, floor)) == expected
+
+
+def test_evolve_refuses_a_field_the_class_lacks() -> None:
+    view = OrgView(org_id="acme", version=1)
+    assert evolve(view, version=2) == OrgView(org_id="acme", version=2)
+    with pytest.raises(AssertionError, match="no such fields"):
+        evolve(view, verison=2)

@@ -25,6 +25,24 @@ STATEMENT_CACHE = 64
 
 
 class DurableConnections(library.SQLiteConnectionPool):
+    def __init__(self, *, db_name: str, lock_timeout: int | None = None) -> None:
+        super().__init__(db_name=db_name, lock_timeout=lock_timeout)
+        self._dedicated: list[SQLiteConnection] = []
+
+    def dedicated(self) -> SQLiteConnection | None:
+        """A connection outside the pool, for a caller that serialises its own use
+        (closed with the pool); none for an in-memory store, which is per connection."""
+        if self.is_sqlite_memory_mode:
+            return None
+        connection = self._create_connection()
+        self._dedicated.append(connection)
+        return connection
+
+    def close(self) -> None:
+        super().close()
+        for connection in self._dedicated:
+            connection.close()
+
     def _create_connection(self) -> SQLiteConnection:
         try:
             connection = sqlite3.connect(
@@ -66,7 +84,8 @@ class GroupCommitRecorder(library.SQLiteApplicationRecorder):
     gets its IntegrityError while the others commit. Nothing is acknowledged
     before the shared COMMIT returns; if it fails, every caller in it fails
     and retries as after any failed write. A lone caller commits alone, as
-    before.
+    before. Only the commit lock's holder writes, so it writes on a connection
+    of its own, without the pool's locking (about 15 µs a command).
     """
 
     def __init__(
@@ -76,6 +95,7 @@ class GroupCommitRecorder(library.SQLiteApplicationRecorder):
         self._queue: list[_Pending] = []
         self._queue_lock = threading.Lock()
         self._commit_lock = threading.Lock()
+        self._writer: SQLiteConnection | None = None
 
     def insert_events(
         self, stored_events: Sequence[StoredEvent], **kwargs: Any
@@ -92,9 +112,17 @@ class GroupCommitRecorder(library.SQLiteApplicationRecorder):
             raise mine.error
         return mine.ids
 
+    def _transaction(self) -> Any:
+        if self._writer is None:
+            pool = self.datastore.pool
+            self._writer = pool.dedicated() if isinstance(pool, DurableConnections) else None
+        if self._writer is None:
+            return self.datastore.transaction(commit=True)
+        return library.SQLiteTransaction(self._writer, commit=True)
+
     def _write(self, batch: list[_Pending]) -> None:
         try:
-            with self.datastore.transaction(commit=True) as cursor:
+            with self._transaction() as cursor:
                 if len(batch) == 1:
                     batch[0].ids = self._insert_events(cursor, batch[0].events)
                 else:

@@ -55,7 +55,9 @@ class FileStore(unittest.TestCase):
 
 class TestEventsRecorder(FileStore, AggregateRecorderTestCase):
     def create_recorder(self) -> SQLiteAggregateRecorder:
-        return self.factory.aggregate_recorder("snapshots")
+        recorder = self.factory.aggregate_recorder("snapshots")
+        assert isinstance(recorder, SQLiteAggregateRecorder)
+        return recorder
 
     @unittest.skip("a timing, not a behaviour; the benchmarks measure speed")
     def test_performance(self) -> None: ...
@@ -187,3 +189,24 @@ def test_many_threads_lose_nothing(recorder: GroupCommitRecorder) -> None:
     notifications = recorder.select_notifications(start=1, limit=10_000)
     assert [n.id for n in notifications] == list(range(1, 2 * per_thread * threads + 1))
     assert sqlite3.sqlite_version  # the module, not a stub, ran underneath
+
+
+def test_the_writer_connection_closes_with_the_store(tmp_path: Path) -> None:
+    factory: Any = InfrastructureFactory.construct(_env(str(tmp_path)))
+    recorder = factory.application_recorder()
+    recorder.insert_events([_event(uuid4(), 1)])
+    writer = recorder._writer
+    assert writer is not None and not writer.closed
+    factory.close()
+    assert writer.closed
+
+
+def test_an_in_memory_store_writes_through_its_pool() -> None:
+    env = {"PERSISTENCE_MODULE": "adapters.sqlite", "SQLITE_DBNAME": ":memory:"}
+    factory: Any = InfrastructureFactory.construct(Environment("CreditLedger", env))
+    recorder = factory.application_recorder()
+    org = uuid4()
+    recorder.insert_events([_event(org, 1)])
+    assert recorder._writer is None  # a second connection would open another database
+    assert [e.originator_version for e in recorder.select_events(org)] == [1]
+    factory.close()

@@ -128,8 +128,10 @@ class GroupCommitRecorder(library.SQLiteApplicationRecorder):
                 else:
                     for pending in batch:
                         self._write_one(cursor, pending)
-        except Exception as error:  # the shared commit failed: none of it was written
-            for pending in batch:
+        except BaseException as error:  # the shared commit failed: none of it was written
+            if self._writer is not None and self._writer._sqlite_conn.in_transaction:
+                self._writer.rollback()  # a failed COMMIT can leave it open
+            for pending in batch:  # the leader raises it too, as its own error
                 pending.ids, pending.error = None, error
         finally:
             for pending in batch:

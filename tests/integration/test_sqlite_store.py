@@ -107,7 +107,7 @@ def _in_one_batch(recorder: GroupCommitRecorder, writes: list[list[StoredEvent]]
     def call(n: int) -> None:
         try:
             outcomes[n] = recorder.insert_events(writes[n])
-        except PersistenceError as error:
+        except BaseException as error:  # the outcome, whatever it is, is what is checked
             outcomes[n] = error
 
     threads = [threading.Thread(target=call, args=(n,)) for n in range(len(writes))]
@@ -161,6 +161,30 @@ def test_a_failed_commit_fails_every_write_in_it(recorder: GroupCommitRecorder) 
     assert all(isinstance(outcome, PersistenceError) for outcome in outcomes)
     assert all(recorder.select_events(w) == [] for w in writers)
     assert recorder.max_notification_id() in (None, 0)
+
+
+class Halt(BaseException):
+    """Not an Exception: like an interrupt in the middle of a shared write."""
+
+
+def test_an_interrupted_write_acknowledges_no_one(
+    recorder: GroupCommitRecorder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    writers = [uuid4() for _ in range(3)]
+    write_one = recorder._write_one
+
+    def halting(cursor: Any, pending: Any) -> None:
+        if pending.events[0].originator_id == writers[1]:
+            raise Halt
+        write_one(cursor, pending)
+
+    monkeypatch.setattr(recorder, "_write_one", halting)
+    outcomes = _in_one_batch(recorder, [[_event(w, 1)] for w in writers])
+    assert all(isinstance(outcome, Halt) for outcome in outcomes)
+    assert all(recorder.select_events(w) == [] for w in writers)
+    monkeypatch.setattr(recorder, "_write_one", write_one)
+    recorder.insert_events([_event(writers[0], 1)])  # the writer is usable again
+    assert len(recorder.select_events(writers[0])) == 1
 
 
 def test_the_store_is_durable_by_setting(recorder: GroupCommitRecorder) -> None:

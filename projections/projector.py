@@ -100,7 +100,8 @@ class Projector:
             new = [e for e in events if e.originator_version > version]
             if events and not new:
                 return head, pending
-            if not new or new[0].originator_version != version + 1:
+            read = not new or new[0].originator_version != version + 1
+            if read:
                 new = list(self.source.events_after(org_key, version, READ_CHUNK))
             if not new:
                 return head, pending
@@ -111,7 +112,10 @@ class Projector:
             if not self.store.save(key, version, view, balances, alerts):
                 conflicts += 1  # another invocation moved it on: look again
                 continue
-            if used == len(new) < READ_CHUNK:
+            # Done when every event was used, unless a full chunk was read (more may
+            # follow). Events handed in are the caller's to continue: reading them
+            # again from the store would decode each one twice.
+            if used == len(new) and not (read and len(new) == READ_CHUNK):
                 return view, pending + alerts
             events, seen_version = (), None  # a long history: save in steps
         raise ProjectionBusy(f"projection of {key} kept moving")

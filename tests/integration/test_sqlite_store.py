@@ -93,7 +93,7 @@ def _event(originator: Any, version: int, state: Any = b"{}") -> StoredEvent:
 
 
 def _in_one_batch(recorder: GroupCommitRecorder, writes: list[list[StoredEvent]]) -> list[Any]:
-    """Runs each write on its own thread, all queued behind one held commit lock."""
+    """Runs each write on its own thread, all queued behind a write under way."""
     batches: list[int] = []
     write = recorder._write
 
@@ -111,12 +111,16 @@ def _in_one_batch(recorder: GroupCommitRecorder, writes: list[list[StoredEvent]]
             outcomes[n] = error
 
     threads = [threading.Thread(target=call, args=(n,)) for n in range(len(writes))]
-    with recorder._commit_lock:
-        for thread in threads:
-            thread.start()
-        deadline = time.monotonic() + 10
-        while len(recorder._queue) < len(writes) and time.monotonic() < deadline:
-            time.sleep(0.001)
+    with recorder._turn:
+        recorder._leading = True  # as if a write were under way: they all queue
+    for thread in threads:
+        thread.start()
+    deadline = time.monotonic() + 10
+    while len(recorder._queue) < len(writes) and time.monotonic() < deadline:
+        time.sleep(0.001)
+    with recorder._turn:
+        recorder._leading = False
+        recorder._turn.notify_all()
     for thread in threads:
         thread.join(10)
     assert batches == [len(writes)], "the writes were not committed together"
@@ -234,3 +238,35 @@ def test_an_in_memory_store_writes_through_its_pool() -> None:
     assert recorder._writer is None  # a second connection would open another database
     assert [e.originator_version for e in recorder.select_events(org)] == [1]
     factory.close()
+
+
+@pytest.mark.parametrize("attempt", range(3))
+def test_closing_mid_write_acknowledges_only_what_was_written(tmp_path: Path, attempt: int) -> None:
+    """Closing the store while callers write: every write that returned is stored."""
+    factory: Any = InfrastructureFactory.construct(_env(str(tmp_path)))
+    recorder = factory.application_recorder()
+    acknowledged: list[Any] = []
+    stop = threading.Event()
+
+    def write() -> None:
+        while not stop.is_set():
+            org = uuid4()
+            try:
+                recorder.insert_events([_event(org, 1), _event(uuid4(), 1)])
+            except Exception:  # a closed store refuses: not acknowledged
+                continue
+            acknowledged.append(org)
+
+    writers = [threading.Thread(target=write) for _ in range(8)]
+    for writer in writers:
+        writer.start()
+    time.sleep(0.1 + 0.05 * attempt)
+    factory.close()
+    stop.set()
+    for writer in writers:
+        writer.join(10)
+    reopened: Any = InfrastructureFactory.construct(_env(str(tmp_path)))
+    check = reopened.application_recorder()
+    assert acknowledged, "nothing was written before the close"
+    assert all(len(check.select_events(org)) == 1 for org in acknowledged)
+    reopened.close()

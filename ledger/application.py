@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import logging
 import random
 import threading
 import time
@@ -35,6 +36,7 @@ from ledger.validation import (
     check_whole,
 )
 
+log = logging.getLogger(__name__)
 Clock = Callable[[], datetime]
 R = TypeVar("R")
 A = TypeVar("A", bound=Aggregate)
@@ -270,7 +272,16 @@ class CreditLedger(Application[uuid.UUID]):
         if self.snapshots is not None:
             for event in org_events:
                 if event.originator_version % self.snapshotting_intervals[Org] == 0:
-                    self.take_snapshot(org.id, event.originator_version)
+                    self._snapshot(org.id, event.originator_version)
+
+    def _snapshot(self, org_key: uuid.UUID, version: int) -> None:
+        """A snapshot only speeds up loading: the command is already saved, so a
+        failure here must not turn its success into an error (a retry would then
+        repeat a top-up that has no id)."""
+        try:
+            self.take_snapshot(org_key, version)
+        except Exception:
+            log.warning("snapshot of %s at version %d not saved", org_key, version, exc_info=True)
 
     def take_snapshot(
         self,

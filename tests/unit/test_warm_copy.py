@@ -72,3 +72,21 @@ def test_only_the_org_is_kept_warm_not_its_receipts(ledger: CreditLedger) -> Non
         with pytest.raises(KeyError):
             cache.get(receipt)
     assert ledger.consume_credit("acme", user_id="u-1", enquiry_id="e-1").replayed
+
+
+def test_a_failed_snapshot_does_not_fail_the_saved_command(
+    ledger: CreditLedger, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ledger.set_plan("acme", "Ultimate")
+    _consume(ledger, 97)  # version 99 after this: the next command is the 100th event
+    assert ledger.snapshots is not None
+
+    def failing_put(*args: object, **kwargs: object) -> object:
+        raise PersistenceError("disk full")
+
+    monkeypatch.setattr(ledger.snapshots, "put", failing_put)
+    granted = ledger.top_up("acme", 5)  # no id: a retry after an error would grant twice
+    assert not granted.replayed
+    versions = [e.originator_version for e in ledger.org_events("acme")]
+    assert versions[-1] == 100
+    assert ledger.status("acme").top_up_credits == 5

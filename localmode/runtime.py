@@ -9,6 +9,8 @@ from types import FrameType
 
 from localmode.settings import configure
 
+DRAIN_SECONDS = 10  # how long shutdown waits for requests under way
+
 
 def run(host: str, port: int, data_dir: Path) -> int:
     env = configure(data_dir)
@@ -17,7 +19,7 @@ def run(host: str, port: int, data_dir: Path) -> int:
     from handlers.observability import logger
     from ledger import CreditLedger
     from localmode.projection import start_projection
-    from localmode.server import describe, make_server
+    from localmode.server import IN_FLIGHT, describe, make_server
 
     ledger = CreditLedger(env=env)
     wiring.use_ledger(ledger)
@@ -36,6 +38,8 @@ def run(host: str, port: int, data_dir: Path) -> int:
         pass
     finally:
         server.server_close()
+        if not IN_FLIGHT.drain(timeout=DRAIN_SECONDS):
+            logger.warning("requests still running at shutdown; closing the store anyway")
         worker.stop()
         ledger.close()
     return 0

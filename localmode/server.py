@@ -25,6 +25,38 @@ _THREAD = threading.local()
 _METRICS = threading.Lock()
 
 
+class InFlight:
+    """Counts the requests being handled, so that shutdown lets them finish
+    before the store closes under them."""
+
+    def __init__(self) -> None:
+        self._changed = threading.Condition()
+        self._count = 0
+        self._closing = False
+
+    def enter(self) -> bool:
+        """Whether a request may start (not once shutdown has begun)."""
+        with self._changed:
+            if self._closing:
+                return False
+            self._count += 1
+            return True
+
+    def leave(self) -> None:
+        with self._changed:
+            self._count -= 1
+            self._changed.notify_all()
+
+    def drain(self, timeout: float) -> bool:
+        """Refuses new requests and waits for those under way; False on timeout."""
+        with self._changed:
+            self._closing = True
+            return self._changed.wait_for(lambda: self._count == 0, timeout)
+
+
+IN_FLIGHT = InFlight()
+
+
 def resolver() -> APIGatewayRestResolver:
     app: APIGatewayRestResolver | None = getattr(_THREAD, "app", None)
     if app is None:
@@ -106,7 +138,13 @@ class RequestHandler(BaseHTTPRequestHandler):
         except UnicodeDecodeError:
             return self._error(400, "BAD_REQUEST", "the body is not UTF-8")
         headers = {name: value for name, value in self.headers.items()}
-        result = handle(proxy_event(self.command, self.path, headers, body))
+        if not IN_FLIGHT.enter():
+            self.close_connection = True
+            return self._error(503, "BUSY", "the ledger is shutting down; try again")
+        try:
+            result = handle(proxy_event(self.command, self.path, headers, body))
+        finally:
+            IN_FLIGHT.leave()
         self._send(result["statusCode"], _flat_headers(result), result.get("body") or "")
 
     def _discard(self, length: int) -> None:
@@ -121,7 +159,10 @@ class RequestHandler(BaseHTTPRequestHandler):
             length -= len(chunk)
 
     def _error(self, status: int, code: str, message: str) -> None:
-        self._send(status, {"Content-Type": "application/json"}, error_body(code, message))
+        headers = {"Content-Type": "application/json"}
+        if status == 503:
+            headers["Retry-After"] = "1"
+        self._send(status, headers, error_body(code, message))
 
     def _send(self, status: int, headers: dict[str, str], body: str) -> None:
         payload = body.encode("utf-8")

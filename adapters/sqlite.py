@@ -74,13 +74,14 @@ class DurableConnections(library.SQLiteConnectionPool):
 class _Pending:
     """One caller's events, waiting to be written in the next shared transaction."""
 
-    __slots__ = ("done", "error", "events", "ids")
+    __slots__ = ("done", "error", "events", "ids", "woken")
 
     def __init__(self, events: Sequence[StoredEvent]) -> None:
         self.events = events
         self.done = False
         self.ids: Sequence[int] | None = None
         self.error: BaseException | None = None
+        self.woken = threading.Event()  # set when written, or when it is to lead
 
 
 class GroupCommitRecorder(library.SQLiteApplicationRecorder):
@@ -89,12 +90,13 @@ class GroupCommitRecorder(library.SQLiteApplicationRecorder):
     Each caller queues its events. If no write is under way, it leads: it takes
     everything queued so far and writes it, each caller's rows under its own
     savepoint, so a caller whose rows conflict (a version already taken) gets
-    its IntegrityError while the others commit. The others wait, and wake when
-    the write ends: theirs, or the next one to lead. A caller succeeds only if
-    the shared COMMIT returned; any other end fails every caller in it, and each
-    retries as after any failed write. A lone caller writes alone, as before.
-    Only the leader writes, so it writes on a connection of its own, without
-    the pool's locking (about 15 µs a command).
+    its IntegrityError while the others commit. The others wait to be woken:
+    when the write holding theirs has ended, or, for the first in line, to lead
+    the next one. A caller succeeds only if the shared COMMIT returned; any
+    other end fails every caller in it, and each retries as after any failed
+    write. A lone caller writes alone, as before. Only the leader writes, so it
+    writes on a connection of its own, without the pool's locking (about 15 µs
+    a command).
     """
 
     def __init__(
@@ -102,7 +104,7 @@ class GroupCommitRecorder(library.SQLiteApplicationRecorder):
     ) -> None:
         super().__init__(datastore, events_table_name)
         self._queue: list[_Pending] = []
-        self._turn = threading.Condition()
+        self._turn = threading.Condition()  # guards the queue and the lead
         self._leading = False
         self._writer: SQLiteConnection | None = None
         self._closed = False
@@ -113,22 +115,30 @@ class GroupCommitRecorder(library.SQLiteApplicationRecorder):
         mine = _Pending(stored_events)
         with self._turn:
             self._queue.append(mine)
-            while self._leading and not mine.done:
-                self._turn.wait()
-            batch: list[_Pending] = []
-            if not mine.done:
-                self._leading = True
-                batch, self._queue = self._queue, []
-        if batch:
-            try:
-                self._write(batch)
-            finally:
-                with self._turn:
-                    self._leading = False
-                    self._turn.notify_all()
+            leads, self._leading = not self._leading, True
+        if not leads:
+            mine.woken.wait()
+            leads = not mine.done  # woken to lead the next write
+        if leads:
+            self._lead()
         if mine.error is not None:
             raise mine.error
         return mine.ids
+
+    def _lead(self) -> None:
+        with self._turn:
+            batch, self._queue = self._queue, []
+        try:
+            self._write(batch)
+        finally:
+            for pending in batch:
+                pending.woken.set()
+            with self._turn:
+                if self._queue:
+                    self._queue[0].woken.set()  # the first in line leads next
+                else:
+                    self._leading = False
+                    self._turn.notify_all()  # a close may be waiting
 
     def _transaction(self) -> Any:
         if self._closed:

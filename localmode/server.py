@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import threading
 import uuid
+from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
@@ -21,8 +22,20 @@ DRAIN_LIMIT = 10 * 1024 * 1024  # API Gateway's own cap on a request body
 # handlers.resolver, its event): each server thread gets its own. The ledger
 # serialises commands per org itself.
 _THREAD = threading.local()
-# One Metrics object serves the process: its records are printed under a lock.
-_METRICS = threading.Lock()
+# One Metrics object serves the process: values are added, printed and cleared
+# under one lock, or a value added while another thread prints is lost.
+_METRICS = threading.RLock()  # add_metric prints by itself every 100 values
+
+
+def _serialised(add: Callable[..., None]) -> Callable[..., None]:
+    def add_under_lock(*args: Any, **kwargs: Any) -> None:
+        with _METRICS:
+            add(*args, **kwargs)
+
+    return add_under_lock
+
+
+metrics.add_metric = _serialised(metrics.add_metric)  # type: ignore[method-assign]
 
 
 class InFlight:

@@ -1,74 +1,18 @@
-"""The embedded SQLite event store: the library's, with group commit and cheaper connections.
-
-Selected with PERSISTENCE_MODULE=adapters.sqlite (what `ledger serve` uses).
-- Concurrent commands share one transaction, so one fsync (GroupCommitRecorder).
-- The library opens each connection with a statement cache of one
-  (`cached_statements=True`), so every command prepared its BEGIN and INSERT
-  again: about 20 µs of a command's CPU. Here each connection keeps its statements.
-- `synchronous=FULL` is set rather than left to the build's default, so an
-  acknowledged write survives a power cut.
-"""
+"""Group commit: concurrent callers' events written in one transaction."""
 
 from __future__ import annotations
 
 import contextlib
 import sqlite3
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from eventsourcing import sqlite as library
-from eventsourcing.persistence import (
-    ConnectionPoolClosedError,
-    IntegrityError,
-    InterfaceError,
-    StoredEvent,
-)
-from eventsourcing.sqlite import SQLITE3_DEFAULT_LOCK_TIMEOUT, SQLiteConnection
-from eventsourcing.utils import Environment, EnvType
+from eventsourcing.persistence import ConnectionPoolClosedError, IntegrityError, StoredEvent
+from eventsourcing.sqlite import SQLiteConnection
 
-STATEMENT_CACHE = 64
-
-
-class DurableConnections(library.SQLiteConnectionPool):
-    def __init__(self, *, db_name: str, lock_timeout: int | None = None) -> None:
-        super().__init__(db_name=db_name, lock_timeout=lock_timeout)
-        self._closers: list[Callable[[], None]] = []
-
-    def dedicated(self, closer: Callable[[], None]) -> SQLiteConnection | None:
-        """A connection outside the pool, for a caller that serialises its own use;
-        `closer` closes it when the pool closes. None for an in-memory store, where
-        each connection would be another database."""
-        if self.is_sqlite_memory_mode:
-            return None
-        if self.closed:
-            raise ConnectionPoolClosedError
-        self._closers.append(closer)
-        return self._create_connection()
-
-    def close(self) -> None:
-        super().close()
-        for closer in self._closers:
-            closer()
-
-    def _create_connection(self) -> SQLiteConnection:
-        try:
-            connection = sqlite3.connect(
-                database=self.db_name,
-                uri=True,
-                check_same_thread=False,
-                isolation_level=None,  # the recorders issue BEGIN themselves
-                cached_statements=STATEMENT_CACHE,
-                timeout=self.lock_timeout or SQLITE3_DEFAULT_LOCK_TIMEOUT,
-            )
-        except (sqlite3.Error, TypeError) as error:
-            raise InterfaceError(error) from error
-        if not self.is_sqlite_memory_mode:
-            connection.execute("PRAGMA journal_mode=WAL")
-            connection.execute("PRAGMA synchronous=FULL")
-            self.is_journal_mode_wal = True
-        connection.row_factory = sqlite3.Row
-        return SQLiteConnection(sqlite_conn=connection, max_age=self.max_age)
+from adapters.sqlite.connections import DurableConnections
 
 
 class _Pending:
@@ -192,17 +136,3 @@ class GroupCommitRecorder(library.SQLiteApplicationRecorder):
             cursor.execute("ROLLBACK TO caller")
             pending.error = IntegrityError(error)
         cursor.execute("RELEASE caller")
-
-
-# The library finds a module's factory by looking for its one factory class,
-# so the base class is named through the module, not imported here.
-class Factory(library.SQLiteFactory):
-    application_recorder_class = GroupCommitRecorder
-
-    def __init__(self, env: Environment | EnvType | None) -> None:
-        super().__init__(env)
-        unused = self.datastore.pool  # holds no connection yet: nothing was opened
-        self.datastore.pool = DurableConnections(
-            db_name=unused.db_name, lock_timeout=unused.lock_timeout
-        )
-        unused.close()

@@ -19,7 +19,8 @@ def run(host: str, port: int, data_dir: Path) -> int:
     from handlers.observability import logger
     from ledger import CreditLedger
     from localmode.projection import start_projection
-    from localmode.server import IN_FLIGHT, describe, make_server
+    from localmode.server import describe, make_server
+    from localmode.shutdown import IN_FLIGHT
 
     ledger = CreditLedger(env=env)
     wiring.use_ledger(ledger)

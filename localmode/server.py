@@ -16,6 +16,7 @@ from aws_lambda_powertools.metrics.functions import is_metrics_disabled
 from handlers.api import create_app, resolve
 from handlers.errors import MAX_BODY_BYTES, error_body
 from handlers.observability import logger, metrics
+from localmode.shutdown import IN_FLIGHT
 
 DRAIN_LIMIT = 10 * 1024 * 1024  # API Gateway's own cap on a request body
 # A resolver keeps the request it is resolving (its route, arguments and, see
@@ -36,38 +37,6 @@ def _serialised(add: Callable[..., None]) -> Callable[..., None]:
 
 
 metrics.add_metric = _serialised(metrics.add_metric)  # type: ignore[method-assign]
-
-
-class InFlight:
-    """Counts the requests being handled, so that shutdown lets them finish
-    before the store closes under them."""
-
-    def __init__(self) -> None:
-        self._changed = threading.Condition()
-        self._count = 0
-        self._closing = False
-
-    def enter(self) -> bool:
-        """Whether a request may start (not once shutdown has begun)."""
-        with self._changed:
-            if self._closing:
-                return False
-            self._count += 1
-            return True
-
-    def leave(self) -> None:
-        with self._changed:
-            self._count -= 1
-            self._changed.notify_all()
-
-    def drain(self, timeout: float) -> bool:
-        """Refuses new requests and waits for those under way; False on timeout."""
-        with self._changed:
-            self._closing = True
-            return self._changed.wait_for(lambda: self._count == 0, timeout)
-
-
-IN_FLIGHT = InFlight()
 
 
 def resolver() -> APIGatewayRestResolver:

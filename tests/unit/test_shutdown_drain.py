@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 
-from localmode.server import InFlight
+from localmode.shutdown import InFlight
 
 
 def test_drain_waits_for_requests_under_way_and_refuses_new_ones() -> None:

@@ -10,7 +10,7 @@ import time
 import uuid
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
-from typing import Any, ClassVar, TypeVar, cast
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar, cast
 
 from eventsourcing.application import (
     AggregateNotFoundError,
@@ -26,7 +26,6 @@ from ledger.domain.org import Org, org_uuid
 from ledger.domain.periods import month_key
 from ledger.domain.plans import CATALOGUE
 from ledger.domain.receipts import EnquiryReceipt, TopUpReceipt, enquiry_uuid, top_up_uuid
-from ledger.models import Consumption, History, HistoryEvent, OrgStatus, TopUp, TrialStatus
 from ledger.validation import (
     MAX_TOP_UP,
     MAX_USER_LIMIT,
@@ -36,6 +35,12 @@ from ledger.validation import (
     check_whole,
 )
 
+if TYPE_CHECKING:
+    from ledger.models import Consumption, History, OrgStatus, TopUp
+
+# The answers are pydantic models, imported where the first one is built: the
+# stream projector uses this class only to read events (about 90 ms of its
+# cold start).
 log = logging.getLogger(__name__)
 Clock = Callable[[], datetime]
 R = TypeVar("R")
@@ -166,10 +171,12 @@ class CreditLedger(Application[uuid.UUID]):
         if not found and after == 0:
             raise errors.OrgNotFound(f"org {org_id} has no history")
         page = found[:limit]
-        return History(
+        from ledger import models
+
+        return models.History(
             org_id=org_id,
             events=[
-                HistoryEvent(
+                models.HistoryEvent(
                     version=event.originator_version,
                     type=type(event).__name__,
                     occurred_at=event.timestamp,
@@ -359,18 +366,20 @@ class CreditLedger(Application[uuid.UUID]):
 
     @staticmethod
     def _status(org: Org, now: datetime) -> OrgStatus:
+        from ledger import models
+
         standing = org.standing(now)
         trial = None
         if standing.is_trial:
             assert standing.trial_started_at is not None and standing.trial_ends_at is not None
-            trial = TrialStatus(
+            trial = models.TrialStatus(
                 started_at=standing.trial_started_at,
                 ends_at=standing.trial_ends_at,
                 credits=standing.allowance,
                 used=standing.used,
                 remaining=standing.remaining,
             )
-        return OrgStatus(
+        return models.OrgStatus(
             org_id=org.org_id,
             plan=standing.plan,
             month=month_key(now),
@@ -386,7 +395,9 @@ class CreditLedger(Application[uuid.UUID]):
 
 def _consumption(receipt: EnquiryReceipt, replayed: bool) -> Consumption:
     """The answer to a consume, first time or repeat alike: what the receipt holds."""
-    return Consumption(
+    from ledger import models
+
+    return models.Consumption(
         org_id=receipt.org_id,
         user_id=receipt.user_id,
         enquiry_id=receipt.enquiry_id,
@@ -399,7 +410,9 @@ def _consumption(receipt: EnquiryReceipt, replayed: bool) -> Consumption:
 
 def _top_up(receipt: TopUpReceipt, replayed: bool) -> TopUp:
     """The answer to a top-up, first time or repeat alike: what the receipt holds."""
-    return TopUp(
+    from ledger import models
+
+    return models.TopUp(
         org_id=receipt.org_id,
         top_up_id=receipt.top_up_id,
         credits=receipt.credits,

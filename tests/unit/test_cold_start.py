@@ -54,3 +54,31 @@ def test_only_the_local_resolver_has_a_swagger_page() -> None:
 
     assert resolve(swagger(), None)["statusCode"] == 404
     assert resolve(swagger(), None, create_app(swagger=True))["statusCode"] == 200
+
+
+def test_the_projector_loads_no_answer_models() -> None:
+    """It reads events through the ledger and never builds an answer (pydantic)."""
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys, handlers.projector, ledger;"
+        "ledger.CreditLedger(env={'PERSISTENCE_MODULE': 'eventsourcing.popo'});"
+        "print('ledger.models' in sys.modules)"
+    )
+    found = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+    ).stdout.split()
+    assert found == ["False"]
+    assert ledger_answers_still_import()
+
+
+def ledger_answers_still_import() -> bool:
+    from ledger import Consumption, History, OrgStatus, TopUp, models
+
+    return (Consumption, History, OrgStatus, TopUp) == (
+        models.Consumption,
+        models.History,
+        models.OrgStatus,
+        models.TopUp,
+    )

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import json
-import sys
-import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import pytest
 
 from handlers import wiring
 from ledger import CreditLedger
 from localmode.server import handle, proxy_event
+from tests.race import race
 
 THREADS = 8
 REQUESTS = 60
@@ -43,21 +42,15 @@ def _answered_itself(org: str, enquiry: str) -> bool:
 def test_each_thread_gets_the_answer_to_its_own_request(memory_ledger: CreditLedger) -> None:
     mixed_up: list[str] = []
 
-    def worker(name: str) -> None:
-        for n in range(REQUESTS):
-            enquiry = f"{name}-{n}"
-            if not _answered_itself(f"org-{name}", enquiry):
-                mixed_up.append(enquiry)
+    def worker(name: str) -> Callable[[], None]:
+        def requests() -> None:
+            for n in range(REQUESTS):
+                enquiry = f"{name}-{n}"
+                if not _answered_itself(f"org-{name}", enquiry):
+                    mixed_up.append(enquiry)
 
-    interval = sys.getswitchinterval()
-    sys.setswitchinterval(1e-6)  # switch threads often, to open every race window
-    try:
-        threads = [threading.Thread(target=worker, args=(f"t{n}",)) for n in range(THREADS)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-    finally:
-        sys.setswitchinterval(interval)
+        return requests
+
+    race([worker(f"t{n}") for n in range(THREADS)])
     assert mixed_up == []
     assert all(memory_ledger.status(f"org-t{n}").used == REQUESTS for n in range(THREADS))

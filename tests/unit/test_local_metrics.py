@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import json
-import sys
-import threading
 
 import pytest
 from aws_lambda_powertools.metrics import MetricUnit
 
 from handlers.observability import metrics
 from localmode.server import _publish_metrics
+from tests.race import race
 
 THREADS, ADDS = 8, 3000
 
@@ -26,16 +25,7 @@ def test_concurrent_requests_lose_no_metric_value(
             metrics.add_metric(name="CreditsConsumed", unit=MetricUnit.Count, value=1)
             _publish_metrics()
 
-    interval = sys.getswitchinterval()
-    sys.setswitchinterval(1e-6)
-    try:
-        threads = [threading.Thread(target=request) for _ in range(THREADS)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-    finally:
-        sys.setswitchinterval(interval)
+    race([request] * THREADS)
     _publish_metrics()
     published = 0
     for line in capsys.readouterr().out.splitlines():

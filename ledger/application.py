@@ -45,6 +45,7 @@ log = logging.getLogger(__name__)
 Clock = Callable[[], datetime]
 R = TypeVar("R")
 A = TypeVar("A", bound=Aggregate)
+Receipt = Aggregate.Created  # a receipt's one event: see ledger.domain.receipts
 _ENVELOPE = ("originator_id", "originator_version", "timestamp", "originator_topic")
 
 
@@ -110,7 +111,7 @@ class CreditLedger(Application[uuid.UUID]):
                 raise errors.EnquiryConflict(f"enquiry {enquiry_id} was charged to another user")
             return _consumption(receipt, replayed=True)
 
-        def decide(org: Org, now: datetime) -> tuple[Consumption, list[Aggregate]]:
+        def decide(org: Org, now: datetime) -> tuple[Consumption, list[Receipt]]:
             event = org.consume(user_id, enquiry_id, now)
             receipt = EnquiryReceipt.record(
                 org_id, enquiry_id, user_id, now, event.remaining, event.user_remaining
@@ -142,7 +143,7 @@ class CreditLedger(Application[uuid.UUID]):
                 )
             return _top_up(receipt, replayed=True)
 
-        def decide(org: Org, now: datetime) -> tuple[TopUp, list[Aggregate]]:
+        def decide(org: Org, now: datetime) -> tuple[TopUp, list[Receipt]]:
             event = org.top_up(chosen_id, credits, note, now)
             receipt = TopUpReceipt.record(
                 org_id, chosen_id, credits, event.expires_at, event.limit, event.remaining, now
@@ -197,7 +198,7 @@ class CreditLedger(Application[uuid.UUID]):
     # --- the get, decide, save loop ----------------------------------------
 
     def _command(self, org_id: str, decide: Callable[[Org, datetime], R]) -> R:
-        def decide_no_receipt(org: Org, now: datetime) -> tuple[R, list[Aggregate]]:
+        def decide_no_receipt(org: Org, now: datetime) -> tuple[R, list[Receipt]]:
             return decide(org, now), []
 
         return self._command_with_receipt(org_id, decide_no_receipt, lambda: None)
@@ -205,7 +206,7 @@ class CreditLedger(Application[uuid.UUID]):
     def _command_with_receipt(
         self,
         org_id: str,
-        decide: Callable[[Org, datetime], tuple[R, list[Aggregate]]],
+        decide: Callable[[Org, datetime], tuple[R, list[Receipt]]],
         replay: Callable[[], R | None],
     ) -> R:
         """Decides on a warm copy of the org and saves it with one conditional write.
@@ -244,8 +245,8 @@ class CreditLedger(Application[uuid.UUID]):
     # lock holder touches it), so a failure that may have changed it drops it.
 
     def _decide(
-        self, org: Org, decide: Callable[[Org, datetime], tuple[R, list[Aggregate]]]
-    ) -> tuple[R, list[Aggregate]]:
+        self, org: Org, decide: Callable[[Org, datetime], tuple[R, list[Receipt]]]
+    ) -> tuple[R, list[Receipt]]:
         try:
             return decide(org, max(self.clock(), org.modified_on))
         except BaseException:
@@ -253,15 +254,16 @@ class CreditLedger(Application[uuid.UUID]):
                 self._evict(org.id)
             raise
 
-    def _save(self, org: Org, receipts: list[Aggregate]) -> None:
+    def _save(self, org: Org, receipts: list[Receipt]) -> None:
         try:
             self._save_aggregates(org, receipts)
         except BaseException:
             self._evict(org.id)  # the copy may hold events the store does not
             raise
 
-    def _save_aggregates(self, org: Org, receipts: list[Aggregate]) -> None:
-        """Application.save for known aggregates, as one atomic write.
+    def _save_aggregates(self, org: Org, receipts: list[Receipt]) -> None:
+        """Application.save for the org's new events and the receipts' one
+        event each, as one atomic write.
 
         The library's save() tells events from aggregates with runtime Protocol
         checks and wraps each stored event in a notification no one here reads:
@@ -270,9 +272,7 @@ class CreditLedger(Application[uuid.UUID]):
         push warm orgs out of the cache.
         """
         org_events = org.collect_events()
-        events = list(org_events)
-        for receipt in receipts:
-            events.extend(receipt.collect_events())
+        events: list[Any] = [*org_events, *receipts]
         self.recorder.insert_events([self.mapper.to_stored_event(e) for e in events])
         if self.repository.cache is not None:
             self.repository.cache.put(org.id, org)
@@ -393,7 +393,7 @@ class CreditLedger(Application[uuid.UUID]):
         )
 
 
-def _consumption(receipt: EnquiryReceipt, replayed: bool) -> Consumption:
+def _consumption(receipt: EnquiryReceipt | EnquiryReceipt.Recorded, replayed: bool) -> Consumption:
     """The answer to a consume, first time or repeat alike: what the receipt holds."""
     from ledger import models
 
@@ -408,7 +408,7 @@ def _consumption(receipt: EnquiryReceipt, replayed: bool) -> Consumption:
     )
 
 
-def _top_up(receipt: TopUpReceipt, replayed: bool) -> TopUp:
+def _top_up(receipt: TopUpReceipt | TopUpReceipt.Recorded, replayed: bool) -> TopUp:
     """The answer to a top-up, first time or repeat alike: what the receipt holds."""
     from ledger import models
 

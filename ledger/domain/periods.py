@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from functools import lru_cache
 
 
 def as_utc(moment: datetime) -> datetime:
@@ -28,6 +29,7 @@ def next_month_start(moment: datetime) -> datetime:
     return datetime(moment.year, moment.month + 1, 1, tzinfo=UTC)
 
 
+@lru_cache(maxsize=64)  # every consume asks for its month's end; months are few
 def month_end(key: str) -> datetime:
     """The first instant after the month (exclusive end)."""
     return next_month_start(month_start(key))

@@ -3,14 +3,20 @@
 Each is created once; a second creation for the same id fails the store's
 version check, so a repeat can never charge twice, even across processes.
 Each keeps the answer that was given, for idempotent repeats.
+
+A command writes a receipt as its one creation event, built directly: the
+aggregate object would be built only to be thrown away (about a tenth of a
+consume's CPU). Reading a receipt back builds the aggregate as usual.
 """
 
 from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from typing import Any, TypeVar
 
 from eventsourcing.domain import Aggregate
+from eventsourcing.utils import get_topic
 
 from ledger.domain.org import NAMESPACE
 
@@ -21,6 +27,22 @@ def enquiry_uuid(org_id: str, enquiry_id: str) -> uuid.UUID:
 
 def top_up_uuid(org_id: str, top_up_id: str) -> uuid.UUID:
     return uuid.uuid5(NAMESPACE, f"top-up:{org_id}:{top_up_id}")
+
+
+E = TypeVar("E", bound=Aggregate.Created)
+
+
+def _creation(
+    aggregate: type[Aggregate], event: type[E], uid: uuid.UUID, at: datetime, **state: Any
+) -> E:
+    """The event that creates `aggregate`, as Aggregate._create would make it."""
+    return event(
+        originator_topic=get_topic(aggregate),
+        originator_id=uid,
+        originator_version=aggregate.INITIAL_VERSION,
+        timestamp=at,
+        **state,
+    )
 
 
 class EnquiryReceipt(Aggregate):
@@ -57,17 +79,18 @@ class EnquiryReceipt(Aggregate):
         consumed_at: datetime,
         remaining: int,
         user_remaining: int | None,
-    ) -> EnquiryReceipt:
-        return cls._create(
+    ) -> EnquiryReceipt.Recorded:
+        return _creation(
+            cls,
             cls.Recorded,
-            id=enquiry_uuid(org_id, enquiry_id),
+            enquiry_uuid(org_id, enquiry_id),
+            consumed_at,
             org_id=org_id,
             enquiry_id=enquiry_id,
             user_id=user_id,
             consumed_at=consumed_at,
             remaining=remaining,
             user_remaining=user_remaining,
-            timestamp=consumed_at,
         )
 
 
@@ -106,15 +129,16 @@ class TopUpReceipt(Aggregate):
         limit: int,
         remaining: int,
         granted_at: datetime,
-    ) -> TopUpReceipt:
-        return cls._create(
+    ) -> TopUpReceipt.Recorded:
+        return _creation(
+            cls,
             cls.Recorded,
-            id=top_up_uuid(org_id, top_up_id),
+            top_up_uuid(org_id, top_up_id),
+            granted_at,
             org_id=org_id,
             top_up_id=top_up_id,
             credits=credits,
             expires_at=expires_at,
             limit=limit,
             remaining=remaining,
-            timestamp=granted_at,
         )

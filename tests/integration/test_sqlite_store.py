@@ -118,7 +118,7 @@ def _in_one_batch(recorder: GroupCommitRecorder, writes: list[list[StoredEvent]]
     while len(recorder._queue) < len(writes) and time.monotonic() < deadline:
         time.sleep(0.001)
     with recorder._turn:
-        recorder._queue[0].woken.set()  # the first in line leads, as after a write
+        recorder._queue[0].ring()  # the first in line leads, as after a write
     for thread in threads:
         thread.join(10)
     assert batches == [len(writes)], "the writes were not committed together"

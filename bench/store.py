@@ -21,7 +21,7 @@ from bench.figures import Figure, interleaved
 from ledger import CreditLedger
 from localmode.settings import configure
 
-ROUNDS = 7
+ROUNDS = 15  # each round is a fraction of a second; more rounds steady the median
 COMMANDS = 300  # per round and side
 THREADS = 8
 PAYLOAD = b"x" * 300  # about the size of a stored CreditConsumed

@@ -149,8 +149,8 @@ class Org(Aggregate):
             expires_at=month_end(period),
         )
 
-    def user_used(self, user_id: str, now: datetime) -> int:
-        if self.period != self._current_period(now):
+    def user_used(self, user_id: str, period: str | None) -> int:
+        if self.period != period:
             return 0
         return self.by_user.get(user_id, 0)
 
@@ -196,7 +196,7 @@ class Org(Aggregate):
             if standing.is_trial:
                 raise errors.TrialLimitReached("the trial's credits are used up")
             raise errors.OrgLimitReached("the org has no credits left this month")
-        user_used = self.user_used(user_id, now)
+        user_used = self.user_used(user_id, standing.period)
         if self.user_limit is not None and user_used >= self.user_limit:
             raise errors.UserLimitReached("the user has reached the per-user limit")
         assert standing.period is not None

@@ -9,7 +9,13 @@ from collections.abc import Sequence
 from typing import Any
 
 from eventsourcing import sqlite as library
-from eventsourcing.persistence import ConnectionPoolClosedError, IntegrityError, StoredEvent
+from eventsourcing.persistence import (
+    ConnectionPoolClosedError,
+    IntegrityError,
+    OperationalError,
+    PersistenceError,
+    StoredEvent,
+)
 from eventsourcing.sqlite import SQLiteConnection
 
 from adapters.sqlite.connections import DurableConnections
@@ -18,13 +24,14 @@ from adapters.sqlite.connections import DurableConnections
 class _Pending:
     """One caller's events, waiting to be written in the next shared transaction."""
 
-    __slots__ = ("_bell", "done", "error", "events", "ids")
+    __slots__ = ("_bell", "done", "error", "events", "ids", "shared")
 
     def __init__(self, events: Sequence[StoredEvent]) -> None:
         self.events = events
         self.done = False
         self.ids: Sequence[int] | None = None
         self.error: BaseException | None = None
+        self.shared = False  # error is the whole write's failure, raised in the leader
         # Rung once when written, or when it is to lead (then once more when its
         # own write ends, with no one waiting). A held lock, not an Event: an
         # Event builds a Condition, a few µs on every command.
@@ -75,9 +82,11 @@ class GroupCommitRecorder(library.SQLiteApplicationRecorder):
             leads = not mine.done  # woken to lead the next write
         if leads:
             self._lead()
-        if mine.error is not None:
-            raise mine.error
-        return mine.ids
+        if mine.error is None:
+            return mine.ids
+        if mine.shared and not leads:
+            raise _for_another_caller(mine.error) from mine.error
+        raise mine.error
 
     def _lead(self) -> None:
         with self._turn:
@@ -118,8 +127,8 @@ class GroupCommitRecorder(library.SQLiteApplicationRecorder):
             self._roll_back()
         finally:
             for pending in batch:
-                if failed is not None:  # the leader raises it too, as its own error
-                    pending.ids, pending.error = None, failed
+                if failed is not None:
+                    pending.ids, pending.error, pending.shared = None, failed, True
                 pending.done = True
 
     def _roll_back(self) -> None:
@@ -146,3 +155,15 @@ class GroupCommitRecorder(library.SQLiteApplicationRecorder):
             cursor.execute("ROLLBACK TO caller")
             pending.error = IntegrityError(error)
         cursor.execute("RELEASE caller")
+
+
+def _for_another_caller(error: BaseException) -> Exception:
+    """A shared write's failure for a caller other than the leader, whose thread
+    raised it: a fresh object, since one exception raised in many threads mixes
+    their tracebacks; and one the caller retries, whatever stopped the write (an
+    interrupt belongs to the thread it hit; a retried command finds anything
+    of its own that was kept, by its version or its receipt)."""
+    if isinstance(error, PersistenceError):
+        with contextlib.suppress(Exception):
+            return type(error)(*error.args)
+    return OperationalError(f"the shared write failed: {error!r}")

@@ -15,6 +15,7 @@ import pytest
 from eventsourcing.persistence import (
     InfrastructureFactory,
     IntegrityError,
+    OperationalError,
     PersistenceError,
     StoredEvent,
 )
@@ -163,6 +164,11 @@ def test_a_failed_commit_fails_every_write_in_it(recorder: GroupCommitRecorder) 
     assert all(isinstance(outcome, PersistenceError) for outcome in outcomes)
     assert all(recorder.select_events(w) == [] for w in writers)
     assert recorder.max_notification_id() in (None, 0)
+    # One failure, raised by the leader; each other caller raises its own copy of it.
+    assert len({id(o) for o in outcomes}) == len(outcomes)
+    leader = [o for o in outcomes if all(x is o or x.__cause__ is o for x in outcomes)]
+    assert len(leader) == 1
+    assert all(type(o) is type(leader[0]) for o in outcomes)
 
 
 class Halt(BaseException):
@@ -182,7 +188,11 @@ def test_an_interrupted_write_acknowledges_no_one(
 
     monkeypatch.setattr(recorder, "_write_one", halting)
     outcomes = _in_one_batch(recorder, [[_event(w, 1)] for w in writers])
-    assert all(isinstance(outcome, Halt) for outcome in outcomes)
+    # The interrupt stays with the leader's thread; the others get a failed write to retry.
+    halts = [o for o in outcomes if isinstance(o, Halt)]
+    assert len(halts) == 1
+    others = [o for o in outcomes if o is not halts[0]]
+    assert all(isinstance(o, OperationalError) and o.__cause__ is halts[0] for o in others)
     assert all(recorder.select_events(w) == [] for w in writers)
     monkeypatch.setattr(recorder, "_write_one", write_one)
     recorder.insert_events([_event(writers[0], 1)])  # the writer is usable again

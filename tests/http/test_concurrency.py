@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import uuid
 from collections import Counter
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
@@ -50,7 +51,9 @@ def test_four_processes_get_exactly_n(server: LedgerProcess) -> None:
     org = _prepare(server)
     enquiries = [f"p-{i}" for i in range(3 * CREDITS)]
     batches = [(server.base, org, enquiries[i::4]) for i in range(4)]
-    with ProcessPoolExecutor(max_workers=4) as pool:
+    # Spawned, not forked: this process runs threads, and a fork copies their locks.
+    spawn = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=4, mp_context=spawn) as pool:
         statuses = Counter(s for batch in pool.map(_consume_batch, batches) for s in batch)
     assert statuses == {201: CREDITS, 402: 2 * CREDITS}
     _check_history(server, org)

@@ -9,10 +9,10 @@ import sys
 from functools import partial
 from pathlib import Path
 
-from bench.figures import Figure, interleaved
+from bench.figures import Figure, interleaved, size
 
 ROOT = Path(__file__).resolve().parents[1]
-ROUNDS = 7
+ROUNDS = size(7, 1)
 HANDLERS = ["handlers.api", "handlers.projector", "handlers.notifier"]
 # What a deployed function sees: in Lambda, no local-mode defaults, tracing on.
 # LAMBDA_TASK_ROOT tells the X-Ray SDK it runs in Lambda: without it, the SDK

@@ -19,13 +19,13 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bench.figures import interleaved
+from bench.figures import interleaved, size
 from bench.projection import Clock, make_history
 from ledger import CreditLedger
 from localmode.rebuild import rebuild
 
-EVENTS = int(os.environ.get("BENCH_REBUILD_EVENTS", "20000"))
-ROUNDS = 5
+EVENTS = int(os.environ.get("BENCH_REBUILD_EVENTS", size(20000, 400)))
+ROUNDS = size(5, 1)
 
 
 def _payloads(ledger: CreditLedger) -> list[bytes]:

@@ -10,12 +10,12 @@ import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from bench.figures import Figure, interleaved, percentile
+from bench.figures import Figure, interleaved, percentile, size
 from tests.http.client import LedgerProcess, call
 
 CLIENTS = 8
-SECONDS = 1.5  # per phase; phases alternate health, consume
-ROUNDS = 5
+SECONDS = size(1.5, 0.2)  # per phase; phases alternate health, consume
+ROUNDS = size(5, 1)
 
 
 class Load:

@@ -17,12 +17,12 @@ import uuid
 from collections.abc import Callable
 from pathlib import Path
 
-from bench.figures import Figure, interleaved
+from bench.figures import Figure, interleaved, size
 from ledger import CreditLedger
 from localmode.settings import configure
 
-ROUNDS = 15  # each round is a fraction of a second; more rounds steady the median
-COMMANDS = 300  # per round and side
+ROUNDS = size(15, 1)  # each round is a fraction of a second; more rounds steady the median
+COMMANDS = size(300, 16)  # per round and side; a multiple of THREADS
 THREADS = 8
 PAYLOAD = b"x" * 300  # about the size of a stored CreditConsumed
 ORG_EVENT, RECEIPT = b"x" * 190, b"x" * 310  # a consume's two stored payloads
@@ -112,7 +112,7 @@ def run() -> list[Figure]:
         synchronous = ledger.synchronous()
         plain = SqliteSide(Path(folder) / "plain.sqlite", synchronous)
         rows = SqliteSide(Path(folder) / "rows.sqlite", synchronous)
-        ledger.consume(ledger.orgs[0], 200)  # warm up: caches, first snapshot
+        ledger.consume(ledger.orgs[0], size(200, 2))  # warm up: caches, first snapshot
         plain.inserts()
         rows.consume_rows()
         figures = [

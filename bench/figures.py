@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 N = TypeVar("N", int, float)
 # A smoke run (BENCH_QUICK=1): every benchmark once, at a few commands a side.
 # It checks that the benchmarks still run; its figures mean nothing.
-QUICK = bool(os.environ.get("BENCH_QUICK"))
+QUICK = os.environ.get("BENCH_QUICK") == "1"
 
 
 def size(full: N, quick: N) -> N:

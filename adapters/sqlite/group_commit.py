@@ -13,7 +13,6 @@ from eventsourcing.persistence import (
     ConnectionPoolClosedError,
     IntegrityError,
     OperationalError,
-    PersistenceError,
     StoredEvent,
 )
 from eventsourcing.sqlite import SQLiteConnection
@@ -43,6 +42,10 @@ class _Pending:
 
     def wait(self) -> None:
         self._bell.acquire()
+
+    def rung(self) -> bool:
+        """Whether it was rung and no one took the ring (takes it if so)."""
+        return self._bell.acquire(blocking=False)
 
 
 class GroupCommitRecorder(library.SQLiteApplicationRecorder):
@@ -78,7 +81,11 @@ class GroupCommitRecorder(library.SQLiteApplicationRecorder):
             self._queue.append(mine)
             leads, self._leading = not self._leading, True
         if not leads:
-            mine.wait()
+            try:
+                mine.wait()
+            except BaseException:  # an interrupt while queued
+                self._leave(mine)
+                raise
             leads = not mine.done  # woken to lead the next write
         if leads:
             self._lead()
@@ -112,6 +119,23 @@ class GroupCommitRecorder(library.SQLiteApplicationRecorder):
         if self._writer is None:
             return self.datastore.transaction(commit=True)
         return library.SQLiteTransaction(self._writer, commit=True)
+
+    def _leave(self, mine: _Pending) -> None:
+        """Takes an interrupted caller out of the queue, passing on the lead if it
+        had been handed it: otherwise no one would write what is queued behind it,
+        and every later write and the store's close would wait for ever. Events
+        already taken into a write are written or not with it: the interrupted
+        caller cannot know which, as with any interrupted write."""
+        with self._turn:
+            if mine not in self._queue:
+                return
+            self._queue.remove(mine)
+            if mine.rung():  # handed the lead: hand it on
+                if self._queue:
+                    self._queue[0].ring()
+                else:
+                    self._leading = False
+                    self._turn.notify_all()
 
     def _write(self, batch: list[_Pending]) -> None:
         failed: BaseException | None = None
@@ -160,10 +184,11 @@ class GroupCommitRecorder(library.SQLiteApplicationRecorder):
 def _for_another_caller(error: BaseException) -> Exception:
     """A shared write's failure for a caller other than the leader, whose thread
     raised it: a fresh object, since one exception raised in many threads mixes
-    their tracebacks; and one the caller retries, whatever stopped the write (an
-    interrupt belongs to the thread it hit; a retried command finds anything
-    of its own that was kept, by its version or its receipt)."""
-    if isinstance(error, PersistenceError):
+    their tracebacks. Of the same type, except that an interrupt (not an
+    Exception) belongs to the thread it hit: the others get a failed write,
+    which they retry (a retried command finds anything of its own that was
+    kept, by its version or its receipt)."""
+    if isinstance(error, Exception):
         with contextlib.suppress(Exception):
             return type(error)(*error.args)
     return OperationalError(f"the shared write failed: {error!r}")

@@ -27,6 +27,7 @@ from eventsourcing.tests.persistence import (
 from eventsourcing.utils import Environment
 
 from adapters.sqlite import GroupCommitRecorder
+from adapters.sqlite.group_commit import _Pending
 
 
 def _env(folder: str) -> Environment:
@@ -197,6 +198,67 @@ def test_an_interrupted_write_acknowledges_no_one(
     monkeypatch.setattr(recorder, "_write_one", write_one)
     recorder.insert_events([_event(writers[0], 1)])  # the writer is usable again
     assert len(recorder.select_events(writers[0])) == 1
+
+
+def _until(condition: Any) -> None:
+    deadline = time.monotonic() + 10
+    while not condition() and time.monotonic() < deadline:
+        time.sleep(0.001)
+
+
+@pytest.mark.parametrize("behind", [0, 2])
+@pytest.mark.parametrize("handed_the_lead", [False, True])
+def test_a_caller_interrupted_while_queued_leaves_the_queue(
+    recorder: GroupCommitRecorder,
+    monkeypatch: pytest.MonkeyPatch,
+    handed_the_lead: bool,
+    behind: int,
+) -> None:
+    """An interrupt while waiting in line (before or after being handed the lead):
+    its write is not made, the writes behind it are, and the store stays usable."""
+    interrupted = [_event(uuid4(), 1)]
+    wait = _Pending.wait
+
+    def halting(pending: Any) -> None:
+        if pending.events is not interrupted:
+            return wait(pending)
+        if handed_the_lead:
+            _until(lambda: not pending._bell.locked())  # rung: this one is to lead
+        raise Halt
+
+    monkeypatch.setattr(_Pending, "wait", halting)
+    outcomes: dict[int, Any] = {}
+
+    def call(n: int, events: list[StoredEvent]) -> None:
+        try:
+            outcomes[n] = recorder.insert_events(events)
+        except BaseException as error:  # the outcome, whatever it is, is what is checked
+            outcomes[n] = error
+
+    with recorder._turn:
+        recorder._leading = True  # as if a write were under way: callers queue
+    others = [[_event(uuid4(), 1)] for _ in range(behind)]
+    threads = [threading.Thread(target=call, args=(0, interrupted))]
+    threads[0].start()
+    _until(lambda: len(recorder._queue) == 1 or 0 in outcomes)
+    for n, events in enumerate(others, start=1):
+        threads.append(threading.Thread(target=call, args=(n, events)))
+        threads[-1].start()
+    _until(lambda: len(recorder._queue) + (0 in outcomes) == 1 + behind)
+    with recorder._turn:  # the write under way ends: the first in line leads next
+        if recorder._queue:
+            recorder._queue[0].ring()
+        else:
+            recorder._leading = False
+    for thread in threads:
+        thread.join(10)
+    assert isinstance(outcomes[0], Halt)
+    assert recorder.select_events(interrupted[0].originator_id) == []
+    assert all(len(recorder.select_events(e[0].originator_id)) == 1 for e in others)
+    later = threading.Thread(target=call, args=(99, [_event(uuid4(), 1)]))
+    later.start()
+    later.join(10)
+    assert not later.is_alive() and not isinstance(outcomes[99], BaseException)
 
 
 def test_the_store_is_durable_by_setting(recorder: GroupCommitRecorder) -> None:

@@ -14,7 +14,7 @@ from bench.figures import Figure, interleaved, percentile, size
 from tests.http.client import LedgerProcess, call
 
 CLIENTS = 8
-SECONDS = size(1.5, 0.2)  # per phase; phases alternate health, consume
+SECONDS = size(1.5, 0.5)  # per phase; phases alternate health, consume
 ROUNDS = size(5, 1)
 
 

@@ -23,7 +23,7 @@ from adapters.sqlite.connections import DurableConnections
 class _Pending:
     """One caller's events, waiting to be written in the next shared transaction."""
 
-    __slots__ = ("_bell", "done", "error", "events", "ids", "shared")
+    __slots__ = ("_bell", "done", "error", "events", "handed", "ids", "shared")
 
     def __init__(self, events: Sequence[StoredEvent]) -> None:
         self.events = events
@@ -31,6 +31,7 @@ class _Pending:
         self.ids: Sequence[int] | None = None
         self.error: BaseException | None = None
         self.shared = False  # error is the whole write's failure, raised in the leader
+        self.handed = False  # to lead the next write (set under the turn lock)
         # Rung once when written, or when it is to lead (then once more when its
         # own write ends, with no one waiting). A held lock, not an Event: an
         # Event builds a Condition, a few µs on every command.
@@ -42,10 +43,6 @@ class _Pending:
 
     def wait(self) -> None:
         self._bell.acquire()
-
-    def rung(self) -> bool:
-        """Whether it was rung and no one took the ring (takes it if so)."""
-        return self._bell.acquire(blocking=False)
 
 
 class GroupCommitRecorder(library.SQLiteApplicationRecorder):
@@ -80,15 +77,16 @@ class GroupCommitRecorder(library.SQLiteApplicationRecorder):
         with self._turn:
             self._queue.append(mine)
             leads, self._leading = not self._leading, True
-        if not leads:
-            try:
+            mine.handed = leads
+        try:
+            if not leads:
                 mine.wait()
-            except BaseException:  # an interrupt while queued
-                self._leave(mine)
-                raise
-            leads = not mine.done  # woken to lead the next write
-        if leads:
-            self._lead()
+                leads = not mine.done  # woken to lead the next write
+            if leads:
+                self._lead()
+        except BaseException:  # an interrupt while queued, or before leading
+            self._leave(mine)
+            raise
         if mine.error is None:
             return mine.ids
         if mine.shared and not leads:
@@ -104,11 +102,17 @@ class GroupCommitRecorder(library.SQLiteApplicationRecorder):
             for pending in batch:
                 pending.ring()
             with self._turn:
-                if self._queue:
-                    self._queue[0].ring()  # the first in line leads next
-                else:
-                    self._leading = False
-                    self._turn.notify_all()  # a close may be waiting
+                self._hand_on()
+
+    def _hand_on(self) -> None:
+        """Ends a lead, holding the turn lock: the first in line leads next."""
+        if self._queue:
+            first = self._queue[0]
+            first.handed = True
+            first.ring()
+        else:
+            self._leading = False
+            self._turn.notify_all()  # a close may be waiting
 
     def _transaction(self) -> Any:
         if self._closed:
@@ -130,12 +134,8 @@ class GroupCommitRecorder(library.SQLiteApplicationRecorder):
             if mine not in self._queue:
                 return
             self._queue.remove(mine)
-            if mine.rung():  # handed the lead: hand it on
-                if self._queue:
-                    self._queue[0].ring()
-                else:
-                    self._leading = False
-                    self._turn.notify_all()
+            if mine.handed:
+                self._hand_on()
 
     def _write(self, batch: list[_Pending]) -> None:
         failed: BaseException | None = None

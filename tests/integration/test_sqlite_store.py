@@ -120,7 +120,7 @@ def _in_one_batch(recorder: GroupCommitRecorder, writes: list[list[StoredEvent]]
     while len(recorder._queue) < len(writes) and time.monotonic() < deadline:
         time.sleep(0.001)
     with recorder._turn:
-        recorder._queue[0].ring()  # the first in line leads, as after a write
+        recorder._hand_on()  # the first in line leads, as after a write
     for thread in threads:
         thread.join(10)
     assert batches == [len(writes)], "the writes were not committed together"
@@ -223,7 +223,7 @@ def test_a_caller_interrupted_while_queued_leaves_the_queue(
         if pending.events is not interrupted:
             return wait(pending)
         if handed_the_lead:
-            _until(lambda: not pending._bell.locked())  # rung: this one is to lead
+            _until(lambda: pending.handed)  # this one is to lead the next write
         raise Halt
 
     monkeypatch.setattr(_Pending, "wait", halting)
@@ -246,10 +246,7 @@ def test_a_caller_interrupted_while_queued_leaves_the_queue(
         threads[-1].start()
     _until(lambda: len(recorder._queue) + (0 in outcomes) == 1 + behind)
     with recorder._turn:  # the write under way ends: the first in line leads next
-        if recorder._queue:
-            recorder._queue[0].ring()
-        else:
-            recorder._leading = False
+        recorder._hand_on()
     for thread in threads:
         thread.join(10)
     assert isinstance(outcomes[0], Halt)
@@ -259,6 +256,42 @@ def test_a_caller_interrupted_while_queued_leaves_the_queue(
     later.start()
     later.join(10)
     assert not later.is_alive() and not isinstance(outcomes[99], BaseException)
+
+
+def test_a_leader_interrupted_before_its_write_hands_on_the_lead(
+    recorder: GroupCommitRecorder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    lead = recorder._lead
+    leads: list[int] = []
+
+    def halting_once() -> None:
+        leads.append(1)
+        if len(leads) == 1:  # the first leader, interrupted once two callers queue
+            _until(lambda: len(recorder._queue) == 3)
+            raise Halt
+        lead()
+
+    monkeypatch.setattr(recorder, "_lead", halting_once)
+    writes = [[_event(uuid4(), 1)] for _ in range(3)]
+    outcomes: dict[int, Any] = {}
+
+    def call(n: int) -> None:
+        try:
+            outcomes[n] = recorder.insert_events(writes[n])
+        except BaseException as error:  # the outcome, whatever it is, is what is checked
+            outcomes[n] = error
+
+    threads = [threading.Thread(target=call, args=(n,)) for n in range(3)]
+    threads[0].start()
+    _until(lambda: leads)
+    for thread in threads[1:]:
+        thread.start()
+    for thread in threads:
+        thread.join(10)
+    assert isinstance(outcomes[0], Halt)
+    assert recorder.select_events(writes[0][0].originator_id) == []
+    assert all(len(recorder.select_events(w[0].originator_id)) == 1 for w in writes[1:])
+    assert not recorder._leading and not recorder._queue
 
 
 def test_the_store_is_durable_by_setting(recorder: GroupCommitRecorder) -> None:

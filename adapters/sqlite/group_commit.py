@@ -74,11 +74,11 @@ class GroupCommitRecorder(library.SQLiteApplicationRecorder):
         self, stored_events: Sequence[StoredEvent], **kwargs: Any
     ) -> Sequence[int] | None:
         mine = _Pending(stored_events)
-        with self._turn:
-            self._queue.append(mine)
-            leads, self._leading = not self._leading, True
-            mine.handed = leads
         try:
+            with self._turn:
+                self._queue.append(mine)
+                leads, self._leading = not self._leading, True
+                mine.handed = leads
             if not leads:
                 mine.wait()
                 leads = not mine.done  # woken to lead the next write
@@ -94,12 +94,16 @@ class GroupCommitRecorder(library.SQLiteApplicationRecorder):
         raise mine.error
 
     def _lead(self) -> None:
-        with self._turn:
-            batch, self._queue = self._queue, []
+        batch: list[_Pending] = []
         try:
+            with self._turn:
+                batch, self._queue = self._queue, []
             self._write(batch)
         finally:
             for pending in batch:
+                if not pending.done:  # interrupted before the write began: none of it written
+                    pending.error = OperationalError("the write was interrupted")
+                    pending.shared = pending.done = True
                 pending.ring()
             with self._turn:
                 self._hand_on()

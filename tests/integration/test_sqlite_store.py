@@ -294,6 +294,30 @@ def test_a_leader_interrupted_before_its_write_hands_on_the_lead(
     assert not recorder._leading and not recorder._queue
 
 
+def test_a_leader_interrupted_after_taking_its_batch_fails_it_whole(
+    recorder: GroupCommitRecorder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The batch is taken but its write never begins: each caller in it fails
+    (the others with a failed write to retry), and exactly one leads next."""
+    write = recorder._write
+    calls: list[int] = []
+
+    def halting_once(batch: list[Any]) -> None:
+        calls.append(len(batch))
+        if len(calls) == 1:
+            raise Halt
+        write(batch)
+
+    monkeypatch.setattr(recorder, "_write", halting_once)
+    writes = [[_event(uuid4(), 1)] for _ in range(3)]
+    outcomes = _in_one_batch(recorder, writes)
+    assert sum(isinstance(o, Halt) for o in outcomes) == 1
+    assert sum(isinstance(o, OperationalError) for o in outcomes) == 2
+    assert all(recorder.select_events(w[0].originator_id) == [] for w in writes)
+    assert calls == [3] and not recorder._leading and not recorder._queue
+    recorder.insert_events([_event(uuid4(), 1)])  # the store is usable again
+
+
 def test_the_store_is_durable_by_setting(recorder: GroupCommitRecorder) -> None:
     with recorder.datastore.transaction(commit=False) as cursor:
         cursor.execute("PRAGMA synchronous")

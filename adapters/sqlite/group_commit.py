@@ -38,6 +38,10 @@ class _Pending:
         self._bell = threading.Lock()
         self._bell.acquire()
 
+    def fail(self, error: BaseException) -> None:
+        """The whole write failed, or never began: nothing of it was kept."""
+        self.ids, self.error, self.shared, self.done = None, error, True, True
+
     def ring(self) -> None:
         self._bell.release()
 
@@ -101,9 +105,8 @@ class GroupCommitRecorder(library.SQLiteApplicationRecorder):
             self._write(batch)
         finally:
             for pending in batch:
-                if not pending.done:  # interrupted before the write began: none of it written
-                    pending.error = OperationalError("the write was interrupted")
-                    pending.shared = pending.done = True
+                if not pending.done:  # interrupted before the write began
+                    pending.fail(OperationalError("the write was interrupted"))
                 pending.ring()
             with self._turn:
                 self._hand_on()
@@ -155,9 +158,10 @@ class GroupCommitRecorder(library.SQLiteApplicationRecorder):
             self._roll_back()
         finally:
             for pending in batch:
-                if failed is not None:
-                    pending.ids, pending.error, pending.shared = None, failed, True
-                pending.done = True
+                if failed is None:
+                    pending.done = True
+                else:
+                    pending.fail(failed)
 
     def _roll_back(self) -> None:
         """Ends a transaction a failed COMMIT can leave open. The writer may be

@@ -42,6 +42,12 @@ class Local:
     def notify(self, event: dict[str, Any]) -> None:
         self.notified.append(event)
 
+    def use_lite(self, reports: int) -> None:
+        """acme on Lite (20 a month), then `reports` enquiries by one user."""
+        self.ledger.set_plan("acme", "Lite")
+        for n in range(reports):
+            self.ledger.consume_credit("acme", user_id="u", enquiry_id=f"e-{n}")
+
     def lines(self) -> list[dict[str, Any]]:
         text = (self.data_dir / "alerts.jsonl").read_text()
         return [json.loads(line) for line in text.splitlines()]
@@ -94,9 +100,7 @@ def test_restart_resumes_from_the_saved_position(local: Local) -> None:
 
 
 def test_crash_before_publishing_then_restart(local: Local) -> None:
-    local.ledger.set_plan("acme", "Lite")
-    for n in range(20):
-        local.ledger.consume_credit("acme", user_id="u", enquiry_id=f"e-{n}")
+    local.use_lite(20)
     # The projection (with its alerts pending) is written, then the process dies.
     Projector(local.store, LedgerEvents(local.ledger)).project(org_uuid("acme"))
     assert len(local.store.pending(str(org_uuid("acme")))) == 2
@@ -109,9 +113,7 @@ def test_crash_before_publishing_then_restart(local: Local) -> None:
 
 
 def test_an_alert_written_before_a_crash_is_not_written_again(local: Local) -> None:
-    local.ledger.set_plan("acme", "Lite")
-    for n in range(20):
-        local.ledger.consume_credit("acme", user_id="u", enquiry_id=f"e-{n}")
+    local.use_lite(20)
     Projector(local.store, LedgerEvents(local.ledger)).project(org_uuid("acme"))
     pending = local.store.pending(str(org_uuid("acme")))
     local.sink.publish(pending[:1])  # written, but never marked published
@@ -125,9 +127,7 @@ def test_an_alert_written_before_a_crash_is_not_written_again(local: Local) -> N
 
 
 def test_rebuild_command_reports_differences(local: Local, capsys: Any) -> None:
-    local.ledger.set_plan("acme", "Lite")
-    for n in range(5):
-        local.ledger.consume_credit("acme", user_id="u", enquiry_id=f"e-{n}")
+    local.use_lite(5)
     local.worker.run_once()
     assert main(["rebuild", "--data-dir", str(local.data_dir)]) == 0
     assert "rebuilt 1 orgs from 12 events: no differences" in capsys.readouterr().err
@@ -141,9 +141,7 @@ def test_rebuild_command_reports_differences(local: Local, capsys: Any) -> None:
 
 
 def test_rebuild_reports_progress_page_by_page(local: Local, capsys: Any) -> None:
-    local.ledger.set_plan("acme", "Lite")
-    for n in range(12):
-        local.ledger.consume_credit("acme", user_id="u", enquiry_id=f"e-{n}")
+    local.use_lite(12)
     seen: list[tuple[int, int]] = []
     rebuild(local.ledger, progress=lambda done, total: seen.append((done, total)), page=10)
     assert seen == [(10, 26), (20, 26), (26, 26)]

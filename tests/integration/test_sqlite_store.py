@@ -93,6 +93,24 @@ def _event(originator: Any, version: int, state: Any = b"{}") -> StoredEvent:
     return StoredEvent(originator, version, "topic", state)
 
 
+def _until(condition: Any) -> None:
+    deadline = time.monotonic() + 10
+    while not condition() and time.monotonic() < deadline:
+        time.sleep(0.001)
+
+
+def _writer(recorder: GroupCommitRecorder, outcomes: dict[int, Any]) -> Any:
+    """A thread target: write n's events, keeping the outcome, whatever it is."""
+
+    def write(n: int, events: list[StoredEvent]) -> None:
+        try:
+            outcomes[n] = recorder.insert_events(events)
+        except BaseException as error:  # the outcome, whatever it is, is what is checked
+            outcomes[n] = error
+
+    return write
+
+
 def _in_one_batch(recorder: GroupCommitRecorder, writes: list[list[StoredEvent]]) -> list[Any]:
     """Runs each write on its own thread, all queued behind a write under way."""
     batches: list[int] = []
@@ -103,28 +121,20 @@ def _in_one_batch(recorder: GroupCommitRecorder, writes: list[list[StoredEvent]]
         write(batch)
 
     recorder._write = counted  # type: ignore[method-assign]
-    outcomes: list[Any] = [None] * len(writes)
-
-    def call(n: int) -> None:
-        try:
-            outcomes[n] = recorder.insert_events(writes[n])
-        except BaseException as error:  # the outcome, whatever it is, is what is checked
-            outcomes[n] = error
-
-    threads = [threading.Thread(target=call, args=(n,)) for n in range(len(writes))]
+    outcomes: dict[int, Any] = {}
+    call = _writer(recorder, outcomes)
+    threads = [threading.Thread(target=call, args=(n, w)) for n, w in enumerate(writes)]
     with recorder._turn:
         recorder._leading = True  # as if a write were under way: they all queue
     for thread in threads:
         thread.start()
-    deadline = time.monotonic() + 10
-    while len(recorder._queue) < len(writes) and time.monotonic() < deadline:
-        time.sleep(0.001)
+    _until(lambda: len(recorder._queue) == len(writes))
     with recorder._turn:
         recorder._hand_on()  # the first in line leads, as after a write
     for thread in threads:
         thread.join(10)
     assert batches == [len(writes)], "the writes were not committed together"
-    return outcomes
+    return [outcomes[n] for n in range(len(writes))]
 
 
 def test_queued_writes_share_one_transaction(recorder: GroupCommitRecorder) -> None:
@@ -200,12 +210,6 @@ def test_an_interrupted_write_acknowledges_no_one(
     assert len(recorder.select_events(writers[0])) == 1
 
 
-def _until(condition: Any) -> None:
-    deadline = time.monotonic() + 10
-    while not condition() and time.monotonic() < deadline:
-        time.sleep(0.001)
-
-
 @pytest.mark.parametrize("behind", [0, 2])
 @pytest.mark.parametrize("handed_the_lead", [False, True])
 def test_a_caller_interrupted_while_queued_leaves_the_queue(
@@ -228,13 +232,7 @@ def test_a_caller_interrupted_while_queued_leaves_the_queue(
 
     monkeypatch.setattr(_Pending, "wait", halting)
     outcomes: dict[int, Any] = {}
-
-    def call(n: int, events: list[StoredEvent]) -> None:
-        try:
-            outcomes[n] = recorder.insert_events(events)
-        except BaseException as error:  # the outcome, whatever it is, is what is checked
-            outcomes[n] = error
-
+    call = _writer(recorder, outcomes)
     with recorder._turn:
         recorder._leading = True  # as if a write were under way: callers queue
     others = [[_event(uuid4(), 1)] for _ in range(behind)]
@@ -274,14 +272,8 @@ def test_a_leader_interrupted_before_its_write_hands_on_the_lead(
     monkeypatch.setattr(recorder, "_lead", halting_once)
     writes = [[_event(uuid4(), 1)] for _ in range(3)]
     outcomes: dict[int, Any] = {}
-
-    def call(n: int) -> None:
-        try:
-            outcomes[n] = recorder.insert_events(writes[n])
-        except BaseException as error:  # the outcome, whatever it is, is what is checked
-            outcomes[n] = error
-
-    threads = [threading.Thread(target=call, args=(n,)) for n in range(3)]
+    call = _writer(recorder, outcomes)
+    threads = [threading.Thread(target=call, args=(n, writes[n])) for n in range(3)]
     threads[0].start()
     _until(lambda: leads)
     for thread in threads[1:]:

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import json
 import os
+import urllib.error
 import urllib.request
 from abc import ABC, abstractmethod
 from collections.abc import Mapping
 from typing import Any
 
 WEBHOOK_ENV = "LEDGER_ALERT_WEBHOOK_URL"
+# Refusals a receiver may get over: a timeout, an id it is still writing, rate limiting.
+_PASSING_REFUSALS = {408, 409, 425, 429}
 
 
 class Notifier(ABC):
@@ -53,6 +56,14 @@ class WebhookNotifier(Notifier):
         with urllib.request.urlopen(request, timeout=self.timeout) as response:
             if not 200 <= response.status < 300:
                 raise RuntimeError(f"webhook answered {response.status}")
+
+
+def retryable(error: BaseException) -> bool:
+    """Whether the same delivery may succeed later. A 4xx other than a passing
+    refusal means the receiver will not take this event as it is."""
+    if isinstance(error, urllib.error.HTTPError):
+        return not 400 <= error.code < 500 or error.code in _PASSING_REFUSALS
+    return True
 
 
 class AllOf(Notifier):

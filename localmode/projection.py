@@ -6,16 +6,18 @@ import os
 from pathlib import Path
 from typing import Any
 
-from adapters.notify import notifier_from_env
+from adapters.notify import WEBHOOK_ENV, AllOf, LogNotifier, Notifier, WebhookNotifier
 from adapters.projection_sqlite import SQLiteProjectionStore
 from handlers import wiring
 from ledger import CreditLedger
 from localmode.alerts import JsonLinesAlertSink
+from localmode.delivery import WebhookDelivery
 from localmode.worker import ProjectionWorker
 from projections.settings import AlertSettings
 
 PROJECTIONS_FILE = "projections.sqlite"
 ALERTS_FILE = "alerts.jsonl"
+DELIVERED_FILE = "alerts-delivered.txt"  # ids the webhook took
 
 
 def open_projection_store(data_dir: Path) -> SQLiteProjectionStore:
@@ -23,13 +25,36 @@ def open_projection_store(data_dir: Path) -> SQLiteProjectionStore:
     return SQLiteProjectionStore(data_dir / PROJECTIONS_FILE)
 
 
-def start_projection(ledger: CreditLedger, data_dir: Path, logger: Any) -> ProjectionWorker:
+class LocalProjection:
+    """The projection worker and, with a webhook set, its delivery thread."""
+
+    def __init__(self, worker: ProjectionWorker, delivery: WebhookDelivery | None) -> None:
+        self.worker = worker
+        self.delivery = delivery
+
+    def stop(self) -> None:
+        self.worker.stop()
+        if self.delivery is not None:
+            self.delivery.stop()
+
+
+def start_projection(ledger: CreditLedger, data_dir: Path, logger: Any) -> LocalProjection:
     """Serves usage from the local projection and keeps it (and the alerts) current."""
     store = open_projection_store(data_dir)
     wiring.use_projection_store(store)
-    sink = JsonLinesAlertSink(data_dir / ALERTS_FILE, notifier_from_env(logger), logger)
+    notifier: Notifier = LogNotifier(logger)
+    delivery = None
+    url = os.environ.get(WEBHOOK_ENV)
+    if url:
+        webhook = WebhookNotifier(url)
+        alerts, delivered = data_dir / ALERTS_FILE, data_dir / DELIVERED_FILE
+        delivery = WebhookDelivery(alerts, delivered, webhook, logger)
+        notifier = AllOf(notifier, delivery)
+    sink = JsonLinesAlertSink(data_dir / ALERTS_FILE, notifier, logger)
+    if delivery is not None:
+        delivery.start()  # after the sink has mended a line cut short, before it writes
     worker = ProjectionWorker(
         ledger, store, sink, AlertSettings.from_env(os.environ), logger=logger
     )
     worker.start()
-    return worker
+    return LocalProjection(worker, delivery)

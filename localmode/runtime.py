@@ -24,7 +24,7 @@ def run(host: str, port: int, data_dir: Path) -> int:
 
     ledger = CreditLedger(env=env)
     wiring.use_ledger(ledger)
-    worker = start_projection(ledger, data_dir, logger)
+    projection = start_projection(ledger, data_dir, logger)
     server = make_server(host, port)
 
     def stop(signum: int, _: FrameType | None) -> None:
@@ -41,7 +41,7 @@ def run(host: str, port: int, data_dir: Path) -> int:
         server.server_close()
         if not IN_FLIGHT.drain(timeout=DRAIN_SECONDS):
             logger.warning("requests still running at shutdown; closing the store anyway")
-        worker.stop()
+        projection.stop()
         ledger.close()
     return 0
 

@@ -26,7 +26,7 @@ def create_app(swagger: bool = False) -> APIGatewayRestResolver:
     models (about a third of `import boto3`) at every Lambda cold start, while
     /openapi.json builds them only when asked.
     """
-    app = RequestScopedResolver(enable_validation=True)
+    app = RequestScopedResolver(enable_validation=True, json_body_deserializer=errors.read_json)
     for router in (orgs.router, credits.router, usage.router):
         app.include_router(router)
     if swagger:

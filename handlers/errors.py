@@ -21,6 +21,20 @@ _STATUS: list[tuple[type[errors.LedgerError], int]] = [
 ]
 
 
+def read_json(body: str) -> Any:
+    """json.loads, failing only with JSONDecodeError, which the resolver answers 400.
+
+    JSON nested past the recursion limit or with an integer over Python's digit
+    limit raises RecursionError or ValueError instead, which would be a 500.
+    """
+    try:
+        return json.loads(body)
+    except json.JSONDecodeError:
+        raise
+    except (RecursionError, ValueError) as error:
+        raise json.JSONDecodeError(f"unreadable JSON ({error})", body, 0) from None
+
+
 def error_body(code: str, message: str) -> str:
     return json.dumps({"error": {"code": code, "message": message}})
 

@@ -7,6 +7,7 @@ import queue
 import threading
 import uuid
 from collections.abc import Callable
+from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
@@ -19,6 +20,9 @@ from handlers.observability import logger, metrics
 from localmode.shutdown import IN_FLIGHT
 
 DRAIN_LIMIT = 10 * 1024 * 1024  # API Gateway's own cap on a request body
+ALLOWED_METHODS = "GET, PUT, POST"  # those of the routes; others reach the resolver (404) or 405
+# Codes of the errors the HTTP server answers before any route (others: the status's name).
+_PROTOCOL_CODES = {414: "URI_TOO_LONG", 431: "HEADERS_TOO_LARGE"}
 # A resolver keeps the request it is resolving (its route, arguments and, see
 # handlers.resolver, its event), so each request borrows one of its own; they
 # are reused, since building one takes about 1.5 ms. The ledger serialises
@@ -136,8 +140,21 @@ class RequestHandler(BaseHTTPRequestHandler):
                 break
             length -= len(chunk)
 
-    def _error(self, status: int, code: str, message: str) -> None:
-        headers = {"Content-Type": "application/json"}
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        """The server's own refusals (a method no route has, an over-long URL or header, an
+        unreadable request line) in the JSON error body, on a connection then closed."""
+        self.log_error("code %d, message %s", code, message)
+        headers: dict[str, str] = {}
+        if code == HTTPStatus.NOT_IMPLEMENTED:  # no do_<method>: no route has the method
+            code, message = 405, f"no route has the method {self.command}"
+            headers["Allow"] = ALLOWED_METHODS
+        self.close_connection = True
+        self.request_version = self.protocol_version  # a status line even for an unreadable one
+        name = _PROTOCOL_CODES.get(code) or HTTPStatus(code).name
+        self._error(code, name, (message or HTTPStatus(code).phrase)[:200], **headers)
+
+    def _error(self, status: int, code: str, message: str, **extra: str) -> None:
+        headers = {"Content-Type": "application/json", **extra}
         if status == 503:
             headers["Retry-After"] = "1"
         self._send(status, headers, error_body(code, message))

@@ -1,0 +1,54 @@
+"""Errors the HTTP server answers itself (before any route) have the JSON error body too."""
+
+from __future__ import annotations
+
+import socket
+from urllib.parse import urlsplit
+
+import pytest
+
+from tests.http.client import LedgerProcess, Reply, call
+
+
+def _raw(server: LedgerProcess, request: bytes) -> bytes:
+    """Sends bytes as they are and reads until the server closes the connection."""
+    parts = urlsplit(server.base)
+    with socket.create_connection((parts.hostname, parts.port), timeout=30) as sock:
+        sock.sendall(request)
+        received = b""
+        while chunk := sock.recv(65536):
+            received += chunk
+    return received
+
+
+def _assert_json_error(reply: Reply, status: int, code: str) -> None:
+    assert reply.status == status, reply.text
+    assert reply.headers["Content-Type"] == "application/json"
+    assert reply.json()["error"]["code"] == code
+    assert reply.json()["error"]["message"]
+
+
+@pytest.mark.parametrize(("method", "path"), [("TRACE", "/health"), ("FOO", "/orgs/acme")])
+def test_a_method_the_server_lacks_is_405(server: LedgerProcess, method: str, path: str) -> None:
+    reply = call(server.base, method, path)
+    _assert_json_error(reply, 405, "METHOD_NOT_ALLOWED")
+    assert reply.headers["Allow"]
+
+
+def test_an_over_long_url_is_414(server: LedgerProcess) -> None:
+    _assert_json_error(call(server.base, "GET", "/" + "x" * 70_000), 414, "URI_TOO_LONG")
+
+
+def test_a_malformed_request_line_is_400(server: LedgerProcess) -> None:
+    head, _, body = _raw(server, b"NONSENSE\r\n\r\n").partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 400 ")
+    assert b"Content-Type: application/json" in head
+    assert b'"BAD_REQUEST"' in body
+
+
+def test_an_over_long_header_is_431(server: LedgerProcess) -> None:
+    request = b"GET /health HTTP/1.1\r\nHost: x\r\nX-Big: " + b"a" * 70_000 + b"\r\n\r\n"
+    head, _, body = _raw(server, request).partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 431 ")
+    assert b"Content-Type: application/json" in head
+    assert b'"HEADERS_TOO_LARGE"' in body

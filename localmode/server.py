@@ -17,9 +17,11 @@ from aws_lambda_powertools.event_handler import APIGatewayRestResolver
 from handlers.api import create_app, resolve
 from handlers.errors import MAX_BODY_BYTES, error_body
 from handlers.observability import logger, metrics
+from localmode.chunked import TooLarge, read_chunked
 from localmode.shutdown import IN_FLIGHT
 
 DRAIN_LIMIT = 10 * 1024 * 1024  # API Gateway's own cap on a request body
+TOO_LARGE = f"the body is over {MAX_BODY_BYTES} bytes"
 ALLOWED_METHODS = "GET, PUT, POST"  # those of the routes; others reach the resolver (404) or 405
 # Codes of the errors the HTTP server answers before any route (others: the status's name).
 _PROTOCOL_CODES = {414: "URI_TOO_LONG", 431: "HEADERS_TOO_LARGE"}
@@ -107,14 +109,9 @@ class RequestHandler(BaseHTTPRequestHandler):
     do_PUT = do_POST = do_DELETE = do_PATCH = do_HEAD = do_OPTIONS = do_GET
 
     def _dispatch(self) -> None:
-        try:
-            length = int(self.headers.get("Content-Length") or 0)
-        except ValueError:
-            return self._error(400, "BAD_REQUEST", "Content-Length is not a number")
-        if length > MAX_BODY_BYTES:
-            self._discard(length)
-            return self._error(413, "PAYLOAD_TOO_LARGE", f"the body is over {MAX_BODY_BYTES} bytes")
-        raw = self.rfile.read(length) if length > 0 else b""
+        raw = self._read_body()
+        if raw is None:
+            return
         try:
             body = raw.decode("utf-8") if raw else None
         except UnicodeDecodeError:
@@ -128,6 +125,42 @@ class RequestHandler(BaseHTTPRequestHandler):
         finally:
             IN_FLIGHT.leave()
         self._send(result["statusCode"], _flat_headers(result), result.get("body") or "")
+
+    def _read_body(self) -> bytes | None:
+        """The request body, or None once a refusal of it has been answered."""
+        if "Transfer-Encoding" in self.headers:
+            return self._read_chunked()
+        text = (self.headers.get("Content-Length") or "0").strip()
+        if not (text.isascii() and text.isdigit()):
+            self.close_connection = True  # where the body ends is unknown
+            self._error(400, "BAD_REQUEST", "Content-Length is not a number")
+            return None
+        length = int(text)
+        if length > MAX_BODY_BYTES:
+            self._discard(length)
+            self._error(413, "PAYLOAD_TOO_LARGE", TOO_LARGE)
+            return None
+        return self.rfile.read(length) if length > 0 else b""
+
+    def _read_chunked(self) -> bytes | None:
+        # A refused or malformed body leaves the stream out of step: the connection
+        # closes after the answer. So does one that also has a Content-Length (RFC 9112
+        # 6.3: Transfer-Encoding wins, but a proxy in front may have read it otherwise).
+        self.close_connection = self.close_connection or "Content-Length" in self.headers
+        if self.headers["Transfer-Encoding"].strip().lower() != "chunked":
+            self.close_connection = True
+            message = "the only Transfer-Encoding taken is chunked"
+            self._error(501, "NOT_IMPLEMENTED", message)
+            return None
+        try:
+            return read_chunked(self.rfile, MAX_BODY_BYTES)
+        except TooLarge:
+            status, code, message = 413, "PAYLOAD_TOO_LARGE", TOO_LARGE
+        except ValueError as error:
+            status, code, message = 400, "BAD_REQUEST", f"the chunked body is malformed: {error}"
+        self.close_connection = True
+        self._error(status, code, message)
+        return None
 
     def _discard(self, length: int) -> None:
         """Reads an oversized body away (up to a cap) so the client sees the answer."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 import urllib.error
@@ -12,6 +13,7 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -42,6 +44,18 @@ def call(base: str, method: str, path: str, body: Any = None, raw: bytes | None 
             return Reply(response.status, dict(response.headers), response.read().decode())
     except urllib.error.HTTPError as error:
         return Reply(error.code, dict(error.headers), error.read().decode())
+
+
+def exchange(base: str, request: bytes) -> tuple[bytes, bytes]:
+    """Sends bytes as they are; the head and body of what comes back until the server closes."""
+    parts = urlsplit(base)
+    with socket.create_connection((parts.hostname, parts.port), timeout=30) as sock:
+        sock.sendall(request)
+        received = b""
+        while chunk := sock.recv(65536):
+            received += chunk
+    head, _, body = received.partition(b"\r\n\r\n")
+    return head, body
 
 
 class LedgerProcess:

@@ -2,23 +2,9 @@
 
 from __future__ import annotations
 
-import socket
-from urllib.parse import urlsplit
-
 import pytest
 
-from tests.http.client import LedgerProcess, Reply, call
-
-
-def _raw(server: LedgerProcess, request: bytes) -> bytes:
-    """Sends bytes as they are and reads until the server closes the connection."""
-    parts = urlsplit(server.base)
-    with socket.create_connection((parts.hostname, parts.port), timeout=30) as sock:
-        sock.sendall(request)
-        received = b""
-        while chunk := sock.recv(65536):
-            received += chunk
-    return received
+from tests.http.client import LedgerProcess, Reply, call, exchange
 
 
 def _assert_json_error(reply: Reply, status: int, code: str) -> None:
@@ -40,7 +26,7 @@ def test_an_over_long_url_is_414(server: LedgerProcess) -> None:
 
 
 def test_a_malformed_request_line_is_400(server: LedgerProcess) -> None:
-    head, _, body = _raw(server, b"NONSENSE\r\n\r\n").partition(b"\r\n\r\n")
+    head, body = exchange(server.base, b"NONSENSE\r\n\r\n")
     assert head.startswith(b"HTTP/1.1 400 ")
     assert b"Content-Type: application/json" in head
     assert b'"BAD_REQUEST"' in body
@@ -48,7 +34,14 @@ def test_a_malformed_request_line_is_400(server: LedgerProcess) -> None:
 
 def test_an_over_long_header_is_431(server: LedgerProcess) -> None:
     request = b"GET /health HTTP/1.1\r\nHost: x\r\nX-Big: " + b"a" * 70_000 + b"\r\n\r\n"
-    head, _, body = _raw(server, request).partition(b"\r\n\r\n")
+    head, body = exchange(server.base, request)
     assert head.startswith(b"HTTP/1.1 431 ")
     assert b"Content-Type: application/json" in head
     assert b'"HEADERS_TOO_LARGE"' in body
+
+
+def test_a_content_length_that_is_not_a_number_is_400(server: LedgerProcess) -> None:
+    request = b"PUT /orgs/cl/plan HTTP/1.1\r\nHost: x\r\nContent-Length: -5\r\n\r\n{}"
+    head, body = exchange(server.base, request)  # returns: the server closed
+    assert head.startswith(b"HTTP/1.1 400 ") and b"Connection: close" in head
+    assert b'"BAD_REQUEST"' in body

@@ -12,9 +12,10 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from handlers import errors
 from handlers.observability import logger, metrics, tracer
+from handlers.paths import decoded_path
 from handlers.resolver import RequestScopedResolver
 from handlers.routes import credits, orgs, usage
-from ledger.domain.errors import CreditRefused, LedgerError
+from ledger.domain.errors import CreditRefused, InvalidInput, LedgerError
 
 TITLE, VERSION = "Credit ledger", "1.0.0"
 
@@ -74,17 +75,26 @@ app = create_app()
 def resolve(
     event: dict[str, Any], context: Any, resolver: APIGatewayRestResolver | None = None
 ) -> dict[str, Any]:
-    """Refuses oversized bodies before anything parses them, then routes."""
+    """Refuses oversized bodies before anything parses them, and paths with a
+    segment that is not an id (see handlers.paths), then routes."""
     body = event.get("body") or ""
     if len(body.encode() if isinstance(body, str) else body) > errors.MAX_BODY_BYTES:
         message = f"the body is larger than {errors.MAX_BODY_BYTES} bytes"
-        return {
-            "statusCode": 413,
-            "multiValueHeaders": {"Content-Type": ["application/json"]},
-            "body": errors.error_body("PAYLOAD_TOO_LARGE", message),
-            "isBase64Encoded": False,
-        }
+        return _refused(413, "PAYLOAD_TOO_LARGE", message)
+    try:
+        event["path"] = decoded_path(event.get("path") or "/")
+    except InvalidInput as error:
+        return _refused(422, error.code, error.message)
     return (resolver or app).resolve(_as_json(event), context)
+
+
+def _refused(status: int, code: str, message: str) -> dict[str, Any]:
+    return {
+        "statusCode": status,
+        "multiValueHeaders": {"Content-Type": ["application/json"]},
+        "body": errors.error_body(code, message),
+        "isBase64Encoded": False,
+    }
 
 
 def _as_json(event: dict[str, Any]) -> dict[str, Any]:

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from urllib.parse import parse_qs, unquote, urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver
 
@@ -69,9 +69,10 @@ def _publish_metrics() -> None:
 def proxy_event(
     method: str, target: str, headers: dict[str, str], body: str | None
 ) -> dict[str, Any]:
-    """The API Gateway (REST, proxy) event for one HTTP request."""
+    """The API Gateway (REST, proxy) event for one HTTP request: the path as sent
+    (percent-encoded; handlers.paths decodes it), the query decoded."""
     parts = urlsplit(target)
-    path = unquote(parts.path) or "/"
+    path = parts.path or "/"
     query = parse_qs(parts.query, keep_blank_values=True)
     return {
         "resource": path,

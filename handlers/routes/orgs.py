@@ -13,6 +13,8 @@ from handlers.schemas import SetPlanBody, SetUserLimitBody
 from handlers.wiring import get_ledger
 from ledger.models import History, OrgStatus
 
+MAX_VERSION = 2**62  # the ledger's bound on an event version (CreditLedger.history)
+
 router = APIGatewayRouter()
 
 
@@ -34,7 +36,7 @@ def get_status(org_id: OrgId) -> Response[OrgStatus]:
 @router.get("/orgs/<org_id>/events", responses=documented({200: "the history"}, *READ_ERRORS))
 def get_events(
     org_id: OrgId,
-    after: Annotated[int, Query(ge=0)] = 0,
+    after: Annotated[int, Query(ge=0, le=MAX_VERSION)] = 0,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
 ) -> Response[History]:
     return json_response(get_ledger().history(org_id, after=after, limit=limit))

@@ -85,7 +85,7 @@ class CreditLedger(Application[uuid.UUID]):
 
     def set_plan(self, org_id: str, plan: str) -> OrgStatus:
         check_id("org_id", org_id)
-        if plan not in CATALOGUE:
+        if not isinstance(plan, str) or plan not in CATALOGUE:
             raise errors.InvalidInput(f"plan must be one of {', '.join(CATALOGUE)}")
 
         def decide(org: Org, now: datetime) -> OrgStatus:
@@ -184,7 +184,7 @@ class CreditLedger(Application[uuid.UUID]):
         check_whole("after", after, 0, 2**62)
         check_whole("limit", limit, 1, 1000)
         found = list(self.org_events(org_id, after=after, limit=limit + 1))
-        if not found and after == 0:
+        if not found and (after == 0 or not any(True for _ in self.org_events(org_id, limit=1))):
             raise errors.OrgNotFound(f"org {org_id} has no history")
         page = found[:limit]
         from ledger import models

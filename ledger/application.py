@@ -25,7 +25,13 @@ from ledger.domain import errors
 from ledger.domain.org import Org, org_uuid
 from ledger.domain.periods import month_key
 from ledger.domain.plans import CATALOGUE
-from ledger.domain.receipts import EnquiryReceipt, TopUpReceipt, enquiry_uuid, top_up_uuid
+from ledger.domain.receipts import (
+    EnquiryReceipt,
+    TopUpReceipt,
+    enquiry_keys,
+    has_older_key,
+    top_up_keys,
+)
 from ledger.validation import (
     MAX_TOP_UP,
     MAX_USER_LIMIT,
@@ -45,6 +51,7 @@ log = logging.getLogger(__name__)
 Clock = Callable[[], datetime]
 R = TypeVar("R")
 A = TypeVar("A", bound=Aggregate)
+Kept = TypeVar("Kept", EnquiryReceipt, TopUpReceipt)
 Receipt = Aggregate.Created  # a receipt's one event: see ledger.domain.receipts
 _ENVELOPE = ("originator_id", "originator_version", "timestamp", "originator_topic")
 
@@ -78,7 +85,7 @@ class CreditLedger(Application[uuid.UUID]):
 
     def set_plan(self, org_id: str, plan: str) -> OrgStatus:
         check_id("org_id", org_id)
-        if plan not in CATALOGUE:
+        if not isinstance(plan, str) or plan not in CATALOGUE:
             raise errors.InvalidInput(f"plan must be one of {', '.join(CATALOGUE)}")
 
         def decide(org: Org, now: datetime) -> OrgStatus:
@@ -104,12 +111,17 @@ class CreditLedger(Application[uuid.UUID]):
         check_id("enquiry_id", enquiry_id)
 
         def replay() -> Consumption | None:
-            receipt = self._find(EnquiryReceipt, enquiry_uuid(org_id, enquiry_id))
+            receipt = self._receipt(
+                EnquiryReceipt, enquiry_keys(org_id, enquiry_id), org_id, enquiry_id
+            )
             if receipt is None:
                 return None
             if receipt.user_id != user_id:
                 raise errors.EnquiryConflict(f"enquiry {enquiry_id} was charged to another user")
             return _consumption(receipt, replayed=True)
+
+        if has_older_key(org_id, enquiry_id) and (earlier := replay()) is not None:
+            return earlier  # kept under its older key, which a new receipt would not clash with
 
         def decide(org: Org, now: datetime) -> tuple[Consumption, list[Receipt]]:
             event = org.consume(user_id, enquiry_id, now)
@@ -134,7 +146,7 @@ class CreditLedger(Application[uuid.UUID]):
         chosen_id = check_id("top_up_id", top_up_id) if top_up_id is not None else uuid.uuid4().hex
 
         def replay() -> TopUp | None:
-            receipt = self._find(TopUpReceipt, top_up_uuid(org_id, chosen_id))
+            receipt = self._receipt(TopUpReceipt, top_up_keys(org_id, chosen_id), org_id, chosen_id)
             if receipt is None:
                 return None
             if receipt.credits != credits:
@@ -142,6 +154,9 @@ class CreditLedger(Application[uuid.UUID]):
                     f"top-up {chosen_id} was granted with {receipt.credits} credits"
                 )
             return _top_up(receipt, replayed=True)
+
+        if has_older_key(org_id, chosen_id) and (earlier := replay()) is not None:
+            return earlier
 
         def decide(org: Org, now: datetime) -> tuple[TopUp, list[Receipt]]:
             event = org.top_up(chosen_id, credits, note, now)
@@ -169,7 +184,7 @@ class CreditLedger(Application[uuid.UUID]):
         check_whole("after", after, 0, 2**62)
         check_whole("limit", limit, 1, 1000)
         found = list(self.org_events(org_id, after=after, limit=limit + 1))
-        if not found and after == 0:
+        if not found and (after == 0 or not any(True for _ in self.org_events(org_id, limit=1))):
             raise errors.OrgNotFound(f"org {org_id} has no history")
         page = found[:limit]
         from ledger import models
@@ -335,6 +350,18 @@ class CreditLedger(Application[uuid.UUID]):
         if cache is not None:
             with contextlib.suppress(KeyError):
                 cache.get(uid, evict=True)
+
+    def _receipt(
+        self, kind: type[Kept], keys: list[uuid.UUID], org_id: str, other_id: str
+    ) -> Kept | None:
+        """The receipt for an org's enquiry or top-up id, under whichever key it
+        was kept. One under an older key may belong to other ids (see
+        ledger.domain.receipts): it is not theirs to answer with."""
+        for key in keys:
+            found = self._find(kind, key)
+            if found is not None and found.is_for(org_id, other_id):
+                return found
+        return None
 
     def _find(self, kind: type[A], uid: uuid.UUID) -> A | None:
         try:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import UTC, datetime
 
 from ledger.domain.errors import InvalidInput
 
@@ -12,6 +12,12 @@ _ID = re.compile(ID_PATTERN)
 MAX_TOP_UP = 100_000
 MAX_USER_LIMIT = 1_000_000_000
 MAX_NOTE = 1000
+MONTH_PATTERN = r"^[0-9]{4}-(0[1-9]|1[0-2])$"
+_MONTH = re.compile(MONTH_PATTERN)
+# Months whose start and end, in UTC, Python's dates can hold (years 1 to 9999).
+_EARLIEST = datetime(1, 2, 1, tzinfo=UTC)
+_LATEST = datetime(9999, 12, 1, tzinfo=UTC)
+_FROM, _UNTIL = _EARLIEST.date().isoformat(), _LATEST.date().isoformat()
 
 
 def check_id(field: str, value: object) -> str:
@@ -37,4 +43,14 @@ def check_note(value: object) -> str | None:
 def check_moment(field: str, value: object) -> datetime:
     if not isinstance(value, datetime) or value.utcoffset() is None:
         raise InvalidInput(f"{field} must be a date and time with a time zone")
+    if not _EARLIEST <= value < _LATEST:
+        raise InvalidInput(f"{field} must be from {_FROM} to before {_UNTIL} (UTC)")
+    return value
+
+
+def check_month(field: str, value: object) -> str:
+    if not isinstance(value, str) or not _MONTH.fullmatch(value):
+        raise InvalidInput(f"{field} must be a month, YYYY-MM")
+    if not _FROM[:7] <= value < _UNTIL[:7]:
+        raise InvalidInput(f"{field} must be from {_FROM[:7]} to before {_UNTIL[:7]}")
     return value

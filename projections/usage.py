@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from ledger.domain.org import TRIAL_PERIOD
-from ledger.domain.periods import month_end
+from ledger.domain.periods import month_end, month_start
 from projections.balance import Balance
 
 
@@ -38,6 +38,9 @@ def usage_for(org_id: str, balances: Sequence[Balance], month: str, now: datetim
             limit=governing.allowance,
             remaining=governing.allowance,
         )
+    if governing.period == TRIAL_PERIOD and month_start(month) >= governing.ends_at:
+        # A month after the trial, with no paid plan since: nothing to use, none used.
+        return Usage(org_id=org_id, month=month, plan=governing.plan)
     over = governing.period == TRIAL_PERIOD and now >= governing.ends_at
     return Usage(
         org_id=org_id,

@@ -14,9 +14,8 @@ from handlers.routes.common import READ_ERRORS, OrgId, documented, json_response
 from handlers.wiring import get_ledger, get_projection_store
 from ledger.domain.org import org_uuid
 from ledger.domain.periods import month_key
+from ledger.validation import MONTH_PATTERN, check_month
 from projections.usage import usage_for
-
-MONTH_PATTERN = r"^[0-9]{4}-(0[1-9]|1[0-2])$"
 
 router = APIGatewayRouter()
 
@@ -37,6 +36,8 @@ def get_usage(
     org_id: OrgId,
     month: Annotated[str | None, Query(pattern=MONTH_PATTERN, description="YYYY-MM")] = None,
 ) -> Response[MonthlyUsage]:
+    if month is not None:
+        check_month("month", month)
     ledger = get_ledger()
     now = ledger.clock()
     balances = get_projection_store().balances(str(org_uuid(org_id)))

@@ -160,13 +160,12 @@ class Org(Aggregate):
         same = plan.name == self.plan
         if same and (not plan.is_trial or self.standing(now).trial_running):
             return  # idempotent: same plan, or the trial that still runs
-        if plan.is_trial:
-            if self.had_paid_plan or self.trial_started_at is not None:
-                raise errors.TrialNotAvailable(
-                    "a trial can be started once, and only before any paid plan"
-                )
-        elif not plan.open_to_new:
+        if not plan.open_to_new:
             raise errors.PlanClosed(f"the {plan.name} plan is closed to new subscribers")
+        if plan.is_trial and (self.had_paid_plan or self.trial_started_at is not None):
+            raise errors.TrialNotAvailable(
+                "a trial can be started once, and only before any paid plan"
+            )
         ends_at = now + plan.duration if plan.duration is not None else None
         self.trigger_event(
             self.PlanSet,

@@ -33,12 +33,3 @@ def next_month_start(moment: datetime) -> datetime:
 def month_end(key: str) -> datetime:
     """The first instant after the month (exclusive end)."""
     return next_month_start(month_start(key))
-
-
-def parse_month(text: str) -> str:
-    """Validates a YYYY-MM string and returns it normalised."""
-    try:
-        moment = datetime.strptime(text, "%Y-%m")
-    except ValueError as error:
-        raise ValueError("month must be YYYY-MM") from error
-    return f"{moment.year:04d}-{moment.month:02d}"

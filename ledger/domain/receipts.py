@@ -22,11 +22,45 @@ from ledger.domain.org import NAMESPACE
 
 
 def enquiry_uuid(org_id: str, enquiry_id: str) -> uuid.UUID:
-    return uuid.uuid5(NAMESPACE, f"enquiry:{org_id}:{enquiry_id}")
+    return _key("enquiry", org_id, enquiry_id)
 
 
 def top_up_uuid(org_id: str, top_up_id: str) -> uuid.UUID:
-    return uuid.uuid5(NAMESPACE, f"top-up:{org_id}:{top_up_id}")
+    return _key("top-up", org_id, top_up_id)
+
+
+def enquiry_keys(org_id: str, enquiry_id: str) -> list[uuid.UUID]:
+    """Where a receipt for these ids may be stored: its key, then any older one."""
+    return _keys("enquiry", org_id, enquiry_id)
+
+
+def top_up_keys(org_id: str, top_up_id: str) -> list[uuid.UUID]:
+    return _keys("top-up", org_id, top_up_id)
+
+
+def has_older_key(org_id: str, other_id: str) -> bool:
+    """Whether a receipt for these ids may sit under its older key (see _key)."""
+    return ":" in org_id or ":" in other_id
+
+
+def _key(kind: str, org_id: str, other_id: str) -> uuid.UUID:
+    # Ids may contain ':', so "kind:a:b:c" names both (a, b:c) and (a:b, c):
+    # such pairs are keyed with the org id's length, which tells them apart.
+    # Pairs without ':' keep the key they always had.
+    if has_older_key(org_id, other_id):
+        return uuid.uuid5(NAMESPACE, f"{kind}/{len(org_id)}/{org_id}/{other_id}")
+    return _older_key(kind, org_id, other_id)
+
+
+def _older_key(kind: str, org_id: str, other_id: str) -> uuid.UUID:
+    return uuid.uuid5(NAMESPACE, f"{kind}:{org_id}:{other_id}")
+
+
+def _keys(kind: str, org_id: str, other_id: str) -> list[uuid.UUID]:
+    keys = [_key(kind, org_id, other_id)]
+    if has_older_key(org_id, other_id):
+        keys.append(_older_key(kind, org_id, other_id))
+    return keys
 
 
 E = TypeVar("E", bound=Aggregate.Created)
@@ -69,6 +103,9 @@ class EnquiryReceipt(Aggregate):
         self.consumed_at = consumed_at
         self.remaining = remaining
         self.user_remaining = user_remaining
+
+    def is_for(self, org_id: str, enquiry_id: str) -> bool:
+        return (self.org_id, self.enquiry_id) == (org_id, enquiry_id)
 
     @classmethod
     def record(
@@ -118,6 +155,9 @@ class TopUpReceipt(Aggregate):
         self.expires_at = expires_at
         self.limit = limit
         self.remaining = remaining
+
+    def is_for(self, org_id: str, top_up_id: str) -> bool:
+        return (self.org_id, self.top_up_id) == (org_id, top_up_id)
 
     @classmethod
     def record(

@@ -65,7 +65,7 @@ def test_usage_errors(server: LedgerProcess) -> None:
     missing = call(server.base, "GET", "/orgs/nobody-here/usage")
     assert (missing.status, missing.code) == (404, "NOT_FOUND")
     call(server.base, "PUT", "/orgs/usage-errors/plan", {"plan": "Lite"})
-    for bad in ("2026-13", "2026-1", "abc", "2026-11-01"):
+    for bad in ("2026-13", "2026-1", "abc", "2026-11-01", "0000-01", "9999-12"):
         reply = call(server.base, "GET", f"/orgs/usage-errors/usage?month={bad}")
         assert (reply.status, reply.code) == (422, "VALIDATION_ERROR"), bad
         assert "month" in reply.json()["error"]["message"]

@@ -143,9 +143,10 @@ def test_history_defaults_and_edges(long_history: CreditLedger) -> None:
     assert long_history.history("acme", limit=1000) == whole
     assert long_history.history("acme", after=26).events == []
     assert long_history.history("acme", after=500).next_after is None
-    with pytest.raises(LedgerError) as caught:
-        long_history.history("never-seen")
-    assert caught.value.code == "NOT_FOUND"
+    for after in (0, 3):
+        with pytest.raises(LedgerError) as caught:
+            long_history.history("never-seen", after=after)
+        assert caught.value.code == "NOT_FOUND"
 
 
 def test_a_long_history_rebuilds_to_the_live_state(

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
+
 from ledger import CreditLedger
+from ledger.domain import receipts
 from tests.conftest import FakeClock, LedgerFactory
 from tests.unit.support import consume, history_length, refused, use, utc
 
@@ -91,3 +94,44 @@ def test_a_repeat_from_another_ledger_instance_answers_the_same(
     assert consume(other, "acme", "u-1", "e-1").model_dump() == first.model_dump()
     refused(other, "acme", "ENQUIRY_CONFLICT", lambda: consume(other, "acme", "u-2", "e-1"))
     assert other.status("acme").used == 1
+
+
+def test_ids_with_colons_get_receipts_of_their_own(ledger: CreditLedger) -> None:
+    # "a" + "b:c" and "a:b" + "c" once shared a receipt key: the second was
+    # answered with the first's receipt and charged nothing.
+    for org in ("a", "a:b"):
+        ledger.set_plan(org, "Lite")
+    consume(ledger, "a", "u-1", "b:c")
+    other = consume(ledger, "a:b", "u-2", "c")
+    assert (other.org_id, other.enquiry_id, other.replayed) == ("a:b", "c", False)
+    assert consume(ledger, "a:b", "u-2", "c").replayed
+    ledger.top_up("a", 5, top_up_id="b:t")
+    granted = ledger.top_up("a:b", 7, top_up_id="t")
+    assert (granted.org_id, granted.credits, granted.replayed) == ("a:b", 7, False)
+    assert [(s.used, s.top_up_credits) for s in map(ledger.status, ("a", "a:b"))] == [
+        (1, 5),
+        (1, 7),
+    ]
+
+
+def test_a_receipt_kept_under_its_older_key_still_answers_repeats(
+    ledger: CreditLedger, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for org in ("a", "a:b"):
+        ledger.set_plan(org, "Lite")
+    with monkeypatch.context() as earlier:  # kept as earlier versions kept them
+        earlier.setattr(receipts, "_key", receipts._older_key)
+        first = consume(ledger, "a", "u-1", "b:c")
+        ledger.top_up("a", 5, top_up_id="b:t")
+    again = consume(ledger, "a", "u-1", "b:c")
+    assert again.replayed
+    assert again.model_dump(exclude={"replayed"}) == first.model_dump(exclude={"replayed"})
+    refused(ledger, "a", "ENQUIRY_CONFLICT", lambda: consume(ledger, "a", "u-2", "b:c"))
+    assert ledger.top_up("a", 5, top_up_id="b:t").replayed
+    # Other ids whose older key is that one are charged and granted as new.
+    assert not consume(ledger, "a:b", "u-2", "c").replayed
+    assert not ledger.top_up("a:b", 7, top_up_id="t").replayed
+    assert [(s.used, s.top_up_credits) for s in map(ledger.status, ("a", "a:b"))] == [
+        (1, 5),
+        (1, 7),
+    ]

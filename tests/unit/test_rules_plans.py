@@ -158,6 +158,15 @@ def test_a_closed_plan_refuses_new_subscribers(ledger: CreditLedger) -> None:
     assert ledger.status("trial").plan == "Trial"
 
 
+def test_a_closed_trial_refuses_new_trials(
+    ledger: CreditLedger, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ledger.set_plan("running", "Trial")
+    monkeypatch.setitem(CATALOGUE, "Trial", replace(CATALOGUE["Trial"], open_to_new=False))
+    refused(ledger, "new", "PLAN_CLOSED", lambda: ledger.set_plan("new", "Trial"))
+    assert ledger.set_plan("running", "Trial").plan == "Trial"  # kept while it runs
+
+
 def test_an_org_that_leaves_a_closed_plan_cannot_come_back(
     ledger: CreditLedger, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
 import pytest
 
 from ledger import CreditLedger, LedgerError
+from ledger.validation import check_month
 from tests.unit.support import history_length, refused
 
 BAD_IDS: list[Any] = ["", "x" * 129, "a b", "a/b", "caf\u00e9", "a\n", "a%2F", None, 5]
@@ -49,7 +50,7 @@ def test_ids_at_the_edges_are_accepted(ledger: CreditLedger, good: str) -> None:
     assert ledger.top_up(good, 1, top_up_id=good).top_up_id == good
 
 
-@pytest.mark.parametrize("plan", ["basic", "BASIC", "", "Free", None, 1])
+@pytest.mark.parametrize("plan", ["basic", "BASIC", "", "Free", None, 1, ["Basic"], {"Basic": 1}])
 def test_only_catalogue_plans_can_be_set(ledger: CreditLedger, plan: Any) -> None:
     ledger.set_user_limit("acme", 1)
     invalid(ledger, "plan", lambda: ledger.set_plan("acme", plan))
@@ -84,6 +85,30 @@ def test_history_paging_values_are_checked(basic: CreditLedger, after: Any, limi
 
 def test_a_past_moment_must_carry_a_time_zone(basic: CreditLedger) -> None:
     invalid(basic, "at", lambda: basic.status("acme", at=datetime(2026, 11, 5, 12, 0)))
+
+
+@pytest.mark.parametrize(
+    "at",
+    [
+        datetime(9999, 12, 31, 23, tzinfo=UTC),  # its month's end is past year 9999
+        datetime(9999, 12, 1, tzinfo=UTC),
+        datetime(1, 1, 1, 0, 30, tzinfo=timezone(timedelta(hours=1))),  # before year 1 in UTC
+    ],
+)
+def test_a_past_moment_must_have_a_month_dates_can_hold(basic: CreditLedger, at: datetime) -> None:
+    invalid(basic, "at", lambda: basic.status("acme", at=at))
+
+
+@pytest.mark.parametrize("month", ["0000-01", "0001-01", "9999-12", "2026-13", "2026-1", 202611])
+def test_a_month_must_be_one_dates_can_hold(month: Any) -> None:
+    with pytest.raises(LedgerError) as caught:
+        check_month("month", month)
+    assert caught.value.code == "VALIDATION_ERROR" and caught.value.message.startswith("month")
+
+
+@pytest.mark.parametrize("month", ["0001-02", "2026-11", "9999-11"])
+def test_months_at_the_edges_are_accepted(month: str) -> None:
+    assert check_month("month", month) == month
 
 
 def test_a_refusal_is_not_a_validation_error(ledger: CreditLedger) -> None:

@@ -35,6 +35,7 @@ from ledger.domain.receipts import (
 from ledger.validation import (
     MAX_TOP_UP,
     MAX_USER_LIMIT,
+    MAX_VERSION,
     check_id,
     check_moment,
     check_note,
@@ -181,7 +182,7 @@ class CreditLedger(Application[uuid.UUID]):
 
     def history(self, org_id: str, after: int = 0, limit: int = 100) -> History:
         check_id("org_id", org_id)
-        check_whole("after", after, 0, 2**62)
+        check_whole("after", after, 0, MAX_VERSION)
         check_whole("limit", limit, 1, 1000)
         found = list(self.org_events(org_id, after=after, limit=limit + 1))
         if not found and (after == 0 or not any(True for _ in self.org_events(org_id, limit=1))):
@@ -374,7 +375,7 @@ class CreditLedger(Application[uuid.UUID]):
     def _load(self, org_id: str) -> Org:
         """The org as stored now, not the warm copy (another process may have written)."""
         try:
-            org: Aggregate = self.repository.get(org_uuid(org_id), version=2**62)
+            org: Aggregate = self.repository.get(org_uuid(org_id), version=MAX_VERSION)
         except AggregateNotFoundError:
             raise errors.OrgNotFound(f"org {org_id} has no history") from None
         assert isinstance(org, Org)

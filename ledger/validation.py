@@ -12,6 +12,7 @@ _ID = re.compile(ID_PATTERN)
 MAX_TOP_UP = 100_000
 MAX_USER_LIMIT = 1_000_000_000
 MAX_NOTE = 1000
+MAX_VERSION = 2**62  # beyond any org's history; bounds `after` in paging
 MONTH_PATTERN = r"^[0-9]{4}-(0[1-9]|1[0-2])$"
 _MONTH = re.compile(MONTH_PATTERN)
 # Months whose start and end, in UTC, Python's dates can hold (years 1 to 9999).

@@ -12,8 +12,7 @@ from handlers.routes.common import COMMAND_ERRORS, READ_ERRORS, OrgId, documente
 from handlers.schemas import SetPlanBody, SetUserLimitBody
 from handlers.wiring import get_ledger
 from ledger.models import History, OrgStatus
-
-MAX_VERSION = 2**62  # the ledger's bound on an event version (CreditLedger.history)
+from ledger.validation import MAX_VERSION
 
 router = APIGatewayRouter()
 

@@ -3,21 +3,14 @@
 from __future__ import annotations
 
 import json
-import queue
-import threading
-import uuid
-from collections.abc import Callable
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
 
-from aws_lambda_powertools.event_handler import APIGatewayRestResolver
-
-from handlers.api import create_app, resolve
 from handlers.errors import MAX_BODY_BYTES, error_body
-from handlers.observability import logger, metrics
+from handlers.observability import logger
 from localmode.chunked import TooLarge, read_chunked
+from localmode.gateway import flat_headers, handle, proxy_event
 from localmode.shutdown import IN_FLIGHT
 
 DRAIN_LIMIT = 10 * 1024 * 1024  # API Gateway's own cap on a request body
@@ -25,76 +18,6 @@ TOO_LARGE = f"the body is over {MAX_BODY_BYTES} bytes"
 ALLOWED_METHODS = "GET, PUT, POST"  # those of the routes; others reach the resolver (404) or 405
 # Codes of the errors the HTTP server answers before any route (others: the status's name).
 _PROTOCOL_CODES = {414: "URI_TOO_LONG", 431: "HEADERS_TOO_LARGE"}
-# A resolver keeps the request it is resolving (its route, arguments and, see
-# handlers.resolver, its event), so each request borrows one of its own; they
-# are reused, since building one takes about 1.5 ms. The ledger serialises
-# commands per org itself.
-_IDLE: queue.SimpleQueue[APIGatewayRestResolver] = queue.SimpleQueue()
-# One Metrics object serves the process: values are added and printed under one
-# lock, or a value added while another request prints is lost.
-_METRICS = threading.RLock()  # add_metric prints by itself every 100 values
-
-
-def _serialised(add: Callable[..., None]) -> Callable[..., None]:
-    def add_under_lock(*args: Any, **kwargs: Any) -> None:
-        with _METRICS:
-            add(*args, **kwargs)
-
-    return add_under_lock
-
-
-metrics.add_metric = _serialised(metrics.add_metric)  # type: ignore[method-assign]
-
-
-def handle(event: dict[str, Any]) -> dict[str, Any]:
-    """Routes one request, then publishes its metrics as a Lambda invocation would."""
-    try:
-        app = _IDLE.get_nowait()
-    except queue.Empty:
-        app = create_app(swagger=True)
-    try:
-        return resolve(event, None, app)
-    finally:
-        _IDLE.put(app)
-        _publish_metrics()
-
-
-def _publish_metrics() -> None:
-    with _METRICS:
-        if metrics.metric_set:
-            metrics.flush_metrics()  # prints nothing when metrics are disabled
-            metrics.clear_metrics()
-
-
-def proxy_event(
-    method: str, target: str, headers: dict[str, str], body: str | None
-) -> dict[str, Any]:
-    """The API Gateway (REST, proxy) event for one HTTP request: the path as sent
-    (percent-encoded; handlers.paths decodes it), the query decoded."""
-    parts = urlsplit(target)
-    path = parts.path or "/"
-    query = parse_qs(parts.query, keep_blank_values=True)
-    return {
-        "resource": path,
-        "path": path,
-        "httpMethod": method,
-        "headers": headers,
-        "multiValueHeaders": {name: [value] for name, value in headers.items()},
-        "queryStringParameters": {k: v[-1] for k, v in query.items()} or None,
-        "multiValueQueryStringParameters": query or None,
-        "pathParameters": None,
-        "stageVariables": None,
-        "body": body,
-        "isBase64Encoded": False,
-        "requestContext": {
-            "requestId": uuid.uuid4().hex,
-            "stage": "local",
-            "path": path,
-            "httpMethod": method,
-            "resourcePath": path,
-            "identity": {"sourceIp": "127.0.0.1"},
-        },
-    }
 
 
 class RequestHandler(BaseHTTPRequestHandler):
@@ -125,7 +48,7 @@ class RequestHandler(BaseHTTPRequestHandler):
             result = handle(proxy_event(self.command, self.path, headers, body))
         finally:
             IN_FLIGHT.leave()
-        self._send(result["statusCode"], _flat_headers(result), result.get("body") or "")
+        self._send(result["statusCode"], flat_headers(result), result.get("body") or "")
 
     def _read_body(self) -> bytes | None:
         """The request body, or None once a refusal of it has been answered."""
@@ -208,13 +131,6 @@ class RequestHandler(BaseHTTPRequestHandler):
 
     def log_message(self, format: str, *args: Any) -> None:
         logger.debug("http %s", format % args)
-
-
-def _flat_headers(result: dict[str, Any]) -> dict[str, str]:
-    headers = {k: str(v) for k, v in (result.get("headers") or {}).items()}
-    for name, values in (result.get("multiValueHeaders") or {}).items():
-        headers[name] = ", ".join(str(v) for v in values)
-    return headers
 
 
 class LedgerServer(ThreadingHTTPServer):

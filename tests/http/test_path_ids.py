@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from handlers.api import resolve
-from localmode.server import proxy_event
+from localmode.gateway import proxy_event
 from tests.http.client import LedgerProcess, call, exchange
 
 NOT_IDS = ["a%23b", "a%22b", "a%3Fb", "a%5Cb", "a%60b", "a%13b", "a%20b", "a%2Fb", "a%25b", "%FF"]

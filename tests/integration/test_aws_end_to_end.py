@@ -18,7 +18,7 @@ from adapters.tables import EVENTS, PROJECTIONS
 from handlers import api, notifier, wiring
 from handlers import projector as projector_handler
 from ledger import CreditLedger
-from localmode.server import proxy_event
+from localmode.gateway import proxy_event
 from tests.conftest import FakeClock
 from tests.dynamodb_support import dynamodb_env
 from tests.projection_stores import aws_test_env

@@ -9,7 +9,7 @@ import pytest
 
 from handlers import wiring
 from ledger import CreditLedger
-from localmode.server import handle, proxy_event
+from localmode.gateway import handle, proxy_event
 from tests.race import race
 
 THREADS = 8

@@ -47,7 +47,7 @@ def test_webhook_calls_are_traced_once_the_notifier_is_built(
 
 def test_only_the_local_resolver_has_a_swagger_page() -> None:
     from handlers.api import create_app, resolve
-    from localmode.server import proxy_event
+    from localmode.gateway import proxy_event
 
     def swagger() -> dict[str, Any]:
         return proxy_event("GET", "/swagger", {"Host": "local"}, None)

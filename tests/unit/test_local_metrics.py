@@ -8,7 +8,7 @@ import pytest
 from aws_lambda_powertools.metrics import MetricUnit
 
 from handlers.observability import metrics
-from localmode.server import _publish_metrics
+from localmode.gateway import _publish_metrics
 from tests.race import race
 
 THREADS, ADDS = 8, 3000

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from ledger.domain.org import TRIAL_PERIOD
-from ledger.domain.periods import month_end, month_start
+from ledger.domain.periods import month_end
 from projections.balance import Balance
 
 
@@ -25,7 +25,8 @@ class Usage:
 
 def usage_for(org_id: str, balances: Sequence[Balance], month: str, now: datetime) -> Usage:
     """The balance that governed the month: its own, else the plan in force at its end
-    (with a fresh allowance), or the trial that covered it."""
+    (with a fresh allowance), or the trial, during it or after it with no paid
+    plan since (as the org status shows it)."""
     governing = _governing(balances, month)
     if governing is None:
         return Usage(org_id=org_id, month=month, plan=None)
@@ -38,9 +39,6 @@ def usage_for(org_id: str, balances: Sequence[Balance], month: str, now: datetim
             limit=governing.allowance,
             remaining=governing.allowance,
         )
-    if governing.period == TRIAL_PERIOD and month_start(month) >= governing.ends_at:
-        # A month after the trial, with no paid plan since: nothing to use, none used.
-        return Usage(org_id=org_id, month=month, plan=governing.plan)
     over = governing.period == TRIAL_PERIOD and now >= governing.ends_at
     return Usage(
         org_id=org_id,

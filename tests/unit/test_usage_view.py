@@ -48,17 +48,3 @@ def test_usage_by_month_through_trial_plans_and_quiet_months(clock: FakeClock) -
     )
     status = ledger.status("acme")
     assert (status.limit, status.used, status.remaining) == (20, 1, 19)
-
-
-def test_months_after_a_trial_with_no_paid_plan_show_nothing_used(clock: FakeClock) -> None:
-    ledger = CreditLedger(env={"PERSISTENCE_MODULE": "eventsourcing.popo"}, clock=clock)
-    clock.set(datetime(2026, 11, 25, tzinfo=UTC))  # the trial runs into December
-    ledger.set_plan("acme", "Trial")
-    for n in range(3):
-        ledger.consume_credit("acme", user_id="u-1", enquiry_id=f"e-{n}")
-    clock.set(datetime(2027, 3, 10, tzinfo=UTC))
-    now = clock()
-    trial = Usage("acme", "2026-12", "Trial", limit=10, used=3, by_user={"u-1": 3})
-    assert usage(ledger, "2026-12", now) == trial  # covered by the trial, over by now
-    assert usage(ledger, "2027-01", now) == Usage("acme", "2027-01", "Trial")
-    assert usage(ledger, "2027-03", now) == Usage("acme", "2027-03", "Trial")

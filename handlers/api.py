@@ -10,6 +10,7 @@ from aws_lambda_powertools.event_handler.exceptions import NotFoundError
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
+from eventsourcing.persistence import OperationalError
 
 from handlers import errors
 from handlers.observability import logger, metrics, tracer
@@ -19,6 +20,7 @@ from handlers.routes import credits, orgs, usage
 from ledger.domain.errors import CreditRefused, InvalidInput, LedgerError
 
 TITLE, VERSION = "Credit ledger", "1.0.0"
+RETRY = {"Retry-After": "1"}
 
 
 def create_app(swagger: bool = False) -> APIGatewayRestResolver:
@@ -72,6 +74,12 @@ def _add_error_handlers(app: APIGatewayRestResolver) -> None:
     @app.not_found
     def on_not_found(_: NotFoundError) -> Response[Any]:
         return errors.error_response(404, "NOT_FOUND", "no such route")
+
+    @app.exception_handler(OperationalError)
+    def on_store_busy(error: OperationalError) -> Response[Any]:
+        # A read the store could not serve now (throttled, say): worth trying again.
+        logger.warning("the store could not serve the request", exc_info=True)
+        return errors.error_response(503, "BUSY", "the store is busy; try again", **RETRY)
 
     @app.exception_handler(Exception)
     def on_unexpected(error: Exception) -> Response[Any]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import enum
 import logging
 import random
 import threading
@@ -55,6 +56,13 @@ A = TypeVar("A", bound=Aggregate)
 Kept = TypeVar("Kept", EnquiryReceipt, TopUpReceipt)
 Receipt = Aggregate.Created  # a receipt's one event: see ledger.domain.receipts
 _ENVELOPE = ("originator_id", "originator_version", "timestamp", "originator_topic")
+
+
+class _Again(enum.Enum):
+    """An attempt that must be made again: at once (the org moved on) or after a pause."""
+
+    NOW = "now"
+    LATER = "later"
 
 
 def system_clock() -> datetime:
@@ -231,31 +239,46 @@ class CreditLedger(Application[uuid.UUID]):
         already exists (a repeat: answer as the first time), or the org moved on
         (reload and decide again). Refusals are checked against receipts too,
         since a repeat returns its first answer whatever the balance is now.
+        A read or write the store cannot serve now (throttled, say) is tried
+        again after a pause; a write whose outcome is unknown is then found by
+        its receipt or its version.
         """
         with self._locks[hash(org_id) % self._lock_stripes]:
             for attempt in range(self.attempts):
-                org = self._writable(org_id)
                 try:
-                    answer, receipts = self._decide(org, decide)
-                except errors.LedgerError:
-                    earlier = replay()
-                    if earlier is not None:
-                        return earlier
-                    if self._stale(org):
-                        continue
-                    raise
-                if not org.pending_events and not receipts and self._stale(org):
-                    continue
-                try:
-                    self._save(org, receipts)
-                except (IntegrityError, OperationalError):
-                    earlier = replay()
-                    if earlier is not None:
-                        return earlier
+                    outcome = self._attempt(org_id, decide, replay)
+                except OperationalError:
+                    outcome = _Again.LATER
+                if outcome is _Again.LATER:
                     time.sleep(random.uniform(0, 0.002 * 2**attempt))
-                    continue
-                return answer
+                elif outcome is not _Again.NOW:
+                    return outcome
         raise errors.Busy("the org is busy; try again")
+
+    def _attempt(
+        self,
+        org_id: str,
+        decide: Callable[[Org, datetime], tuple[R, list[Receipt]]],
+        replay: Callable[[], R | None],
+    ) -> R | _Again:
+        org = self._writable(org_id)
+        try:
+            answer, receipts = self._decide(org, decide)
+        except errors.LedgerError:
+            earlier = replay()
+            if earlier is not None:
+                return earlier
+            if self._stale(org):
+                return _Again.NOW
+            raise
+        if not org.pending_events and not receipts and self._stale(org):
+            return _Again.NOW
+        try:
+            self._save(org, receipts)
+        except (IntegrityError, OperationalError):
+            earlier = replay()
+            return _Again.LATER if earlier is None else earlier
+        return answer
 
     # The warm copy is shared, not copied, per command (only the org's stripe
     # lock holder touches it), so a failure that may have changed it drops it.

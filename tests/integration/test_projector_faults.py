@@ -19,7 +19,7 @@ from ledger import CreditLedger
 from ledger.domain.org import org_uuid
 from projections.alerts import Alert
 from projections.projector import SWEEP_EVENT, LedgerEvents, Projector
-from projections.store import ProjectionStore
+from projections.store import ProjectionStore, ProjectionTooLarge
 from tests.conftest import FakeClock
 from tests.projection_stores import PROJECTION_STORES, projection_store
 from tests.projection_support import RecordingSink, rebuild, snapshot, validate
@@ -77,6 +77,23 @@ class CrashingStore:
             self.crashes -= 1
             raise Crash("killed after the write")
         return saved
+
+
+class TooLargeFor:
+    """Delegates to a store; saves of one org fail as an item over 400 KB would."""
+
+    def __init__(self, store: ProjectionStore, org_key: str) -> None:
+        self.store, self.org_key = store, org_key
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.store, name)
+
+    def save(self, org_key: str, *args: Any) -> bool:
+        if org_key == self.org_key:
+            raise ProjectionTooLarge(
+                f"projection of org {org_key}: item head would be 401000 bytes"
+            )
+        return self.store.save(org_key, *args)
 
 
 class FlakySink(RecordingSink):
@@ -242,3 +259,29 @@ def test_alerts_stranded_while_the_bus_was_down_are_swept(harness: Harness) -> N
     harness.check(sink)
     assert harness.store.pending_org_keys() == []
     assert projector_handler.handler(SWEEP_EVENT, FakeContext())["orgs"] == 0
+
+
+def test_an_org_too_large_to_store_is_logged_and_does_not_hold_up_the_others(
+    harness: Harness, capsys: pytest.CaptureFixture[str], caplog: pytest.LogCaptureFixture
+) -> None:
+    sink = RecordingSink()
+    large = str(org_uuid("acme"))
+    store = TooLargeFor(harness.store, large)
+    invocations: list[int] = []
+
+    def step() -> None:  # records of every org share the batches
+        invocations.extend(
+            deliver(projector_handler.handler, g) for g in batches(harness.new_records(), 10)
+        )
+
+    harness.play(sink, step, store=store)
+    assert set(invocations) == {1}  # no record failed, so none was retried
+    assert harness.store.head(large) is None
+    fresh = rebuild(harness.ledger, harness.orgs)
+    for org in ("trial-co", "quiet"):
+        assert snapshot(harness.store, org) == snapshot(fresh, org)
+    errors = [r for r in caplog.records if r.levelname == "ERROR"]
+    assert errors and {r.getMessage() for r in errors} == {"projection too large; org left behind"}
+    assert {getattr(r, "org_key", None) for r in errors} == {large}
+    assert large in str(errors[0].exc_info[1])  # the size and the org, from the store
+    assert '"ProjectionsTooLarge"' in capsys.readouterr().out  # the metric

@@ -4,19 +4,22 @@ Items per org (pk "org#<org key>"): a head ("head": version, view, pending
 alerts as a map) and one item per period ("period#<period>"). A save is one
 transaction guarded by the head's version, so concurrent projectors cannot
 take a balance back; marking alerts published removes map entries only.
+A head with pending alerts also carries `pending_org`, the key of the sparse
+index a sweep reads; it is set and cleared by the writes that fill and empty
+the map. Views and balances over 1 KB are stored compressed (projection_items).
 """
 
 from __future__ import annotations
 
-import contextlib
-import json
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
+from adapters.projection_items import HEAD_ROOM, check_size, json_attributes, read_json
+from adapters.projection_pending import PendingAlerts
 from adapters.tables import PROJECTIONS
 from projections.alerts import Alert
 from projections.balance import Balance, OrgView
-from projections.store import ProjectionStore
+from projections.store import ProjectionStore, ProjectionTooLarge
 
 HEAD = "head"
 PERIOD = "period#"
@@ -26,10 +29,19 @@ def _pk(org_key: str) -> dict[str, str]:
     return {"S": f"org#{org_key}"}
 
 
+def _view(item: dict[str, Any]) -> OrgView:
+    return OrgView.from_dict(read_json(item, "view"))
+
+
+def _balance(item: dict[str, Any]) -> Balance:
+    return Balance.from_dict(read_json(item, "balance"))
+
+
 class DynamoDBProjectionStore(ProjectionStore):
     def __init__(self, client: Any, table_name: str | None = None) -> None:
         self.client = client
         self.table = table_name or PROJECTIONS.default_name
+        self.alerts = PendingAlerts(client, self.table, HEAD)
 
     def _get(self, org_key: str, sk: str) -> dict[str, Any] | None:
         key = {"pk": _pk(org_key), "sk": {"S": sk}}
@@ -40,17 +52,14 @@ class DynamoDBProjectionStore(ProjectionStore):
 
     def head(self, org_key: str) -> OrgView | None:
         item = self._get(org_key, HEAD)
-        return OrgView.from_dict(json.loads(item["view"]["S"])) if item else None
+        return _view(item) if item else None
 
     def balance(self, org_key: str, period: str) -> Balance | None:
         item = self._get(org_key, PERIOD + period)
-        return Balance.from_dict(json.loads(item["balance"]["S"])) if item else None
+        return _balance(item) if item else None
 
     def balances(self, org_key: str) -> list[Balance]:
-        found = [
-            Balance.from_dict(json.loads(item["balance"]["S"]))
-            for item in self._query(org_key, PERIOD)
-        ]
+        found = [_balance(item) for item in self._query(org_key, PERIOD)]
         return sorted(found, key=lambda b: b.version)
 
     def _query(self, org_key: str, prefix: str) -> Iterator[dict[str, Any]]:
@@ -71,10 +80,11 @@ class DynamoDBProjectionStore(ProjectionStore):
         balances: Sequence[Balance],
         alerts: Sequence[Alert],
     ) -> bool:
+        periods = [self._period(org_key, b) for b in balances]
+        for item in periods:
+            check_size(org_key, item)
         items = [self._head_write(org_key, expected_version, view, alerts)]
-        items += [
-            {"Put": {"TableName": self.table, "Item": self._period(org_key, b)}} for b in balances
-        ]
+        items += [{"Put": {"TableName": self.table, "Item": item}} for item in periods]
         try:
             self.client.transact_write_items(TransactItems=items)
         except self.client.exceptions.TransactionCanceledException as error:
@@ -82,41 +92,38 @@ class DynamoDBProjectionStore(ProjectionStore):
             if reasons and reasons[0].get("Code") == "ConditionalCheckFailed":
                 return False
             raise
+        except self.client.exceptions.ClientError as error:
+            if "size" in str(error).lower():  # what the size checks did not foresee
+                raise ProjectionTooLarge(f"projection of org {org_key}: {error}") from error
+            raise
         return True
 
     def _head_write(
         self, org_key: str, expected: int, view: OrgView, alerts: Sequence[Alert]
     ) -> dict[str, Any]:
-        values = {
-            ":v": {"N": str(view.version)},
-            ":view": {"S": json.dumps(view.to_dict())},
-        }
+        key = {"pk": _pk(org_key), "sk": {"S": HEAD}}
+        ((name, value),) = json_attributes("view", view.to_dict()).items()
+        head = key | {"version": {"N": str(view.version)}, name: value}
+        check_size(org_key, head | self.alerts.as_map(alerts), room=HEAD_ROOM)
         if expected == 0:
-            item = {
-                "pk": _pk(org_key),
-                "sk": {"S": HEAD},
-                "version": values[":v"],
-                "view": values[":view"],
-                "pending": {"M": {a.alert_id: {"S": a.to_json()} for a in alerts}},
-            }
+            item = head | self.alerts.as_map(alerts) | self.alerts.marker(org_key, alerts)
             condition = "attribute_not_exists(pk)"
             return {
                 "Put": {"TableName": self.table, "Item": item, "ConditionExpression": condition}
             }
-        names = {f"#a{i}": a.alert_id for i, a in enumerate(alerts)}
-        values |= {f":a{i}": {"S": a.to_json()} for i, a in enumerate(alerts)}
-        values[":old"] = {"N": str(expected)}
-        sets = ["version = :v", "#view = :view"] + [
-            f"pending.#a{i} = :a{i}" for i in range(len(alerts))
-        ]
+        other = "view" if name.endswith("_z") else "view_z"  # the form no longer used
+        update = self.alerts.added(org_key, alerts)
+        update["names"] |= {"#view": name, "#other": other}
+        update["values"] |= {":v": head["version"], ":view": value, ":old": {"N": str(expected)}}
+        sets = ["version = :v", "#view = :view", *update["sets"]]
         return {
             "Update": {
                 "TableName": self.table,
-                "Key": {"pk": _pk(org_key), "sk": {"S": HEAD}},
-                "UpdateExpression": "SET " + ", ".join(sets),
+                "Key": key,
+                "UpdateExpression": f"SET {', '.join(sets)} REMOVE #other",
                 "ConditionExpression": "version = :old",
-                "ExpressionAttributeNames": names | {"#view": "view"},
-                "ExpressionAttributeValues": values,
+                "ExpressionAttributeNames": update["names"],
+                "ExpressionAttributeValues": update["values"],
             }
         }
 
@@ -125,7 +132,7 @@ class DynamoDBProjectionStore(ProjectionStore):
             "pk": _pk(org_key),
             "sk": {"S": PERIOD + balance.period},
             "version": {"N": str(balance.version)},
-            "balance": {"S": json.dumps(balance.to_dict())},
+            **json_attributes("balance", balance.to_dict()),
         }
 
     def pending(self, org_key: str) -> list[Alert]:
@@ -136,24 +143,13 @@ class DynamoDBProjectionStore(ProjectionStore):
         item = self._get(org_key, HEAD)
         if item is None:
             return None, []
-        found = item.get("pending", {}).get("M", {})
-        alerts = [Alert.from_json(value["S"]) for value in found.values()]
-        view = OrgView.from_dict(json.loads(item["view"]["S"]))
-        return view, sorted(alerts, key=lambda a: a.occurred_at)
+        return _view(item), self.alerts.read(item)
 
     def mark_published(self, org_key: str, alert_ids: Iterable[str]) -> None:
-        names = {f"#a{i}": alert_id for i, alert_id in enumerate(alert_ids)}
-        if not names:
-            return
-        missing = self.client.exceptions.ConditionalCheckFailedException
-        with contextlib.suppress(missing):  # no projection, so nothing pending
-            self.client.update_item(
-                TableName=self.table,
-                Key={"pk": _pk(org_key), "sk": {"S": HEAD}},
-                UpdateExpression="REMOVE " + ", ".join(f"pending.{name}" for name in names),
-                ConditionExpression="attribute_exists(pk)",
-                ExpressionAttributeNames=names,
-            )
+        self.alerts.remove(_pk(org_key), list(alert_ids))
+
+    def pending_org_keys(self) -> list[str]:
+        return self.alerts.org_keys()
 
     def org_keys(self) -> Iterator[str]:
         pages = self.client.get_paginator("scan").paginate(

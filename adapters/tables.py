@@ -45,7 +45,7 @@ class TableSpec:
                         {"AttributeName": name, "KeyType": role}
                         for (name, _), role in zip(index["keys"], ("HASH", "RANGE"), strict=False)
                     ],
-                    "Projection": {"ProjectionType": index.get("projection", "ALL")},
+                    "Projection": _projection(index),
                 }
                 for index in self.global_indexes
             ]
@@ -55,6 +55,13 @@ class TableSpec:
                 "StreamViewType": self.stream_view,
             }
         return kwargs
+
+
+def _projection(index: dict[str, Any]) -> dict[str, Any]:
+    projection: dict[str, Any] = {"ProjectionType": index.get("projection", "ALL")}
+    if index.get("non_key_attributes"):
+        projection["NonKeyAttributes"] = list(index["non_key_attributes"])
+    return projection
 
 
 EVENTS = TableSpec(
@@ -72,6 +79,16 @@ PROJECTIONS = TableSpec(
     default_name="ledger-projections",
     partition_key=("pk", "S"),
     sort_key=("sk", "S"),
+    # Sparse: only org heads with alerts not yet published carry `pending_org`,
+    # so a sweep reads those and nothing else.
+    global_indexes=(
+        {
+            "name": "pending",
+            "keys": (("pending_org", "S"),),
+            "projection": "INCLUDE",
+            "non_key_attributes": ("pending",),
+        },
+    ),
 )
 
 ALL_TABLES = (EVENTS, PROJECTIONS)

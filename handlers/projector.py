@@ -3,7 +3,9 @@
 Each record is a doorbell for one org. A record fails (and is retried by the
 event source mapping) only when its org's projection is busy or an alert could
 not be published; duplicates, reordering and gaps are handled by catching up
-from the event store.
+from the event store. An org too large to store is logged and skipped, so it
+does not hold up the records behind it. On a schedule the same function gets
+SWEEP_EVENT and publishes the alerts still pending (handlers/sweep.py).
 """
 
 from __future__ import annotations
@@ -23,9 +25,11 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from handlers.observability import logger, metrics, tracer
 from handlers.stream_records import doorbell
+from handlers.sweep import sweep
 from handlers.wiring import get_ledger, get_projection_store
-from projections.projector import LedgerEvents, Projector
+from projections.projector import SWEEP_EVENT, LedgerEvents, Projector
 from projections.settings import AlertSettings
+from projections.store import ProjectionTooLarge
 
 processor = BatchProcessor(event_type=EventType.DynamoDBStreams)
 _projector: Projector | None = None
@@ -59,7 +63,13 @@ def record_handler(record: DynamoDBRecord) -> None:
     if bell is None:
         return
     org_key, version = bell
-    published = get_projector().handle(org_key, seen_version=version)
+    try:
+        published = get_projector().handle(org_key, seen_version=version)
+    except ProjectionTooLarge:
+        # Retrying cannot help: stalling the shard would hold up every other org.
+        metrics.add_metric(name="ProjectionsTooLarge", unit=MetricUnit.Count, value=1)
+        logger.exception("projection too large; org left behind", extra={"org_key": str(org_key)})
+        return
     if published:
         metrics.add_metric(name="AlertsPublished", unit=MetricUnit.Count, value=len(published))
         logger.info("alerts published", extra={"org_key": str(org_key), "alert_ids": published})
@@ -68,7 +78,11 @@ def record_handler(record: DynamoDBRecord) -> None:
 @logger.inject_lambda_context
 @tracer.capture_lambda_handler
 @metrics.log_metrics
-def handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:
+def handler(
+    event: dict[str, Any], context: LambdaContext
+) -> PartialItemFailureResponse | dict[str, int]:
+    if event == SWEEP_EVENT:
+        return sweep(get_projector())
     return process_partial_response(
         event=event, record_handler=record_handler, processor=processor, context=context
     )

@@ -19,6 +19,9 @@ from projections.policy import step
 from projections.settings import AlertSettings
 from projections.store import ProjectionStore
 
+# What the schedule sends the projector to publish alerts left pending (no
+# stream record may come for an org that stopped writing).
+SWEEP_EVENT = {"sweep": "pending-alerts"}
 MAX_PERIODS_PER_SAVE = 20  # keeps one save within a DynamoDB transaction's item limit
 READ_CHUNK = 500
 

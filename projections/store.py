@@ -9,6 +9,12 @@ from projections.alerts import Alert
 from projections.balance import Balance, OrgView, evolve
 
 
+class ProjectionTooLarge(Exception):
+    """The store cannot hold an org's projection (on DynamoDB: an item over 400 KB).
+
+    Retrying cannot help, so the projector leaves the org where it was."""
+
+
 class ProjectionStore(ABC):
     """Org views, period balances and alerts not yet published, keyed by org key.
 
@@ -52,9 +58,11 @@ class ProjectionStore(ABC):
     @abstractmethod
     def org_keys(self) -> Iterator[str]: ...
 
-    # For a follower of one ordered log (local mode); not every store needs them.
     def pending_org_keys(self) -> list[str]:
+        """Orgs with alerts not yet published (for a sweep after the sink was down)."""
         raise NotImplementedError
+
+    # For a follower of one ordered log (local mode); not every store needs them.
 
     def position(self, name: str) -> int:
         raise NotImplementedError

@@ -10,7 +10,7 @@ from aws_cdk import aws_logs as logs
 from constructs import Construct
 
 from stacks.api_models import add_models
-from stacks.event_store import EventStore
+from stacks.event_store import EventStore, grant_on
 from stacks.functions import LedgerCode, ledger_function
 from stacks.gateway_responses import add_error_responses
 from stacks.nag import acknowledge
@@ -56,7 +56,8 @@ class LedgerApi(Construct):
             memory_size=1024,  # more memory is more CPU: a shorter cold start
         )
         store.events.grant_read_write_data(self.function)
-        store.projections.grant_read_data(self.function)  # GET /orgs/{org_id}/usage
+        # GET /orgs/{org_id}/usage reads items of the table, never its index.
+        grant_on(store.projections, self.function, "dynamodb:GetItem", "dynamodb:Query")
         self.rest_api = self._rest_api()
         self._add_routes()
         add_error_responses(self.rest_api)

@@ -6,6 +6,7 @@ from typing import Any
 
 from aws_cdk import RemovalPolicy
 from aws_cdk import aws_dynamodb as dynamodb
+from aws_cdk import aws_iam as iam
 from constructs import Construct
 
 from adapters.tables import EVENTS, PROJECTIONS, TableSpec
@@ -73,10 +74,19 @@ def _add_index(table: dynamodb.Table, index: dict[str, Any]) -> None:
         partition_key=_attribute(keys[0]),
         sort_key=_attribute(keys[1]) if len(keys) > 1 else None,
         projection_type=dynamodb.ProjectionType[index.get("projection", "ALL")],
-        non_key_attributes=index.get("non_key_attributes"),
+        non_key_attributes=list(index.get("non_key_attributes", [])) or None,
     )
 
 
 def _attribute(key: tuple[str, str]) -> dynamodb.Attribute:
     name, kind = key
     return dynamodb.Attribute(name=name, type=_KINDS[kind])
+
+
+def grant_on(
+    table: dynamodb.ITable, grantee: iam.IGrantable, *actions: str, index: str = ""
+) -> None:
+    """Actions on the table itself, or on one of its indexes; never on `index/*`
+    (the CDK's grants add it), so no role reaches an index it has no use for."""
+    arn = f"{table.table_arn}/index/{index}" if index else table.table_arn
+    iam.Grant.add_to_principal(grantee=grantee, actions=list(actions), resource_arns=[arn])

@@ -18,6 +18,12 @@ from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
 from stacks.dashboard import build_dashboard
+from stacks.settings import (
+    METRIC_ALERTS_LEFT_PENDING,
+    METRIC_PROJECTIONS_TOO_LARGE,
+    METRICS_NAMESPACE,
+    SERVICE,
+)
 
 ONE_MINUTE = Duration.minutes(1)
 FIVE_MINUTES = Duration.minutes(5)
@@ -60,6 +66,11 @@ class Monitoring(Construct):
             self._alarm(f"{name}Throttles", throttles, 1, f"The {name} function was throttled")
         age = watched.projector.metric("IteratorAge", period=ONE_MINUTE, statistic="Maximum")
         self._alarm("StreamIteratorAge", age, MAX_ITERATOR_AGE_MS, "Projections lag the events")
+        for name, description in (
+            (METRIC_PROJECTIONS_TOO_LARGE, "An org's projection is too large to store"),
+            (METRIC_ALERTS_LEFT_PENDING, "The sweep could not publish pending alerts"),
+        ):
+            self._alarm(name, _ledger_metric(name), 1, description)
         server_errors = watched.api.metric_server_error(period=FIVE_MINUTES, statistic="Average")
         self._alarm("Api5xx", server_errors, MAX_5XX_RATE, "The API answers 5xx")
 
@@ -100,3 +111,14 @@ class Monitoring(Construct):
         )
         alarm.add_alarm_action(actions.SnsAction(self.topic))
         self.alarms.append(alarm)
+
+
+def _ledger_metric(name: str) -> cw.Metric:
+    """A powertools metric of the handlers (dimension: the service)."""
+    return cw.Metric(
+        namespace=METRICS_NAMESPACE,
+        metric_name=name,
+        dimensions_map={"service": SERVICE},
+        statistic="Sum",
+        period=FIVE_MINUTES,
+    )

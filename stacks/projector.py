@@ -1,16 +1,25 @@
-"""The projector: the event table's stream in, projections and alerts out."""
+"""The projector: the event table's stream in, projections and alerts out.
+
+A schedule also invokes it to publish alerts left pending after the stream
+gave up on their records (see handlers/sweep.py).
+"""
 
 from __future__ import annotations
 
 from aws_cdk import Duration
 from aws_cdk import aws_events as events
+from aws_cdk import aws_events_targets as targets
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_lambda_event_sources as sources
 from constructs import Construct
 
-from stacks.event_store import EventStore
+from adapters.projection_pending import INDEX
+from projections.projector import SWEEP_EVENT
+from stacks.event_store import EventStore, grant_on
 from stacks.functions import LedgerCode, ledger_function
 from stacks.queues import dead_letter_queue
+
+SWEEP_EVERY = Duration.minutes(5)
 
 
 class Projector(Construct):
@@ -34,12 +43,37 @@ class Projector(Construct):
             timeout=Duration.minutes(1),
         )
         store.events.grant_read_data(self.function)  # to catch up from the store itself
-        store.projections.grant_read_write_data(self.function)
+        self._grant_projections(store)
         bus.grant_put_events_to(self.function)
         self.failures = dead_letter_queue(
             self, "Failures", holds="stream batches the projector failed on"
         )
         self.function.add_event_source(self._stream(store))
+        self.sweep = self._sweep()
+
+    def _grant_projections(self, store: EventStore) -> None:
+        """Reads and writes of single items (a transaction is authorised as its
+        writes), and a scan of the sparse pending index only, never of the table."""
+        table, writes = store.projections, ("dynamodb:PutItem", "dynamodb:UpdateItem")
+        grant_on(table, self.function, "dynamodb:GetItem", *writes)
+        grant_on(table, self.function, "dynamodb:Scan", index=INDEX)
+
+    def _sweep(self) -> events.Rule:
+        rule = events.Rule(
+            self,
+            "PendingSweep",
+            description="publishes alerts the projector left pending",
+            schedule=events.Schedule.rate(SWEEP_EVERY),
+        )
+        # A missed sweep is made up by the next one: no retries, no queue.
+        rule.add_target(
+            targets.LambdaFunction(
+                self.function,
+                event=events.RuleTargetInput.from_object(SWEEP_EVENT),
+                retry_attempts=0,
+            )
+        )
+        return rule
 
     def _stream(self, store: EventStore) -> lambda_.IEventSource:
         # Bounded retries, then the batch's position goes to the failure queue;

@@ -15,6 +15,9 @@ METRICS_NAMESPACE = "CreditLedger"
 METRIC_CREDITS_CONSUMED = "CreditsConsumed"
 METRIC_CREDITS_REFUSED = "CreditsRefused"
 METRIC_ALERTS_PUBLISHED = "AlertsPublished"
+# The projector's failures it does not raise (raising would stall the stream).
+METRIC_PROJECTIONS_TOO_LARGE = "ProjectionsTooLarge"
+METRIC_ALERTS_LEFT_PENDING = "OrgsWithAlertsLeftPending"
 
 # Packages that run in Lambda (not stacks/, tests/ or the local server).
 RUNTIME_PACKAGES = ("ledger", "projections", "handlers", "adapters")

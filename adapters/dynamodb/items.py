@@ -84,17 +84,18 @@ def from_item(item: Item, originator_id: UUID | str) -> StoredEvent:
 
 def item_size(item: Item) -> int:
     """DynamoDB's billed size of an item: attribute names plus values, in bytes."""
-    size = 0
-    for name, value in item.items():
-        size += len(name.encode())
-        ((kind, data),) = value.items()
-        if kind == "S":
-            size += len(data.encode())
-        elif kind == "B":
-            size += len(data)
-        elif kind == "N":
-            digits = data.lstrip("-").replace(".", "").strip("0") or "0"
-            size += (len(digits) + 1) // 2 + 1
-        else:
-            raise ValueError(f"unsized attribute type {kind}")
-    return size
+    return sum(len(name.encode()) + _value_size(value) for name, value in item.items())
+
+
+def _value_size(value: dict[str, Any]) -> int:
+    ((kind, data),) = value.items()
+    if kind == "S":
+        return len(data.encode())
+    if kind == "B":
+        return len(data)
+    if kind == "N":
+        digits = data.lstrip("-").replace(".", "").strip("0") or "0"
+        return (len(digits) + 1) // 2 + 1
+    if kind == "M":  # 3 bytes for the map, 1 per entry, plus the entries
+        return 3 + sum(1 + len(k.encode()) + _value_size(v) for k, v in data.items())
+    raise ValueError(f"unsized attribute type {kind}")

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from adapters.projection_pending import INDEX
 from adapters.tables import EVENTS, PROJECTIONS
 from stacks.alerts import ALERT_TYPES
 from tests.infra.synth import Synth
-from tests.infra.template import Resources, grants, referenced
+from tests.infra.template import Resources, actions, grants, referenced
 
 READ = {"dynamodb:GetItem", "dynamodb:Query", "dynamodb:BatchGetItem"}
 WRITE = {"dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:BatchWriteItem"}
@@ -28,6 +31,28 @@ def _log_group(synth: Synth, handler: str) -> str:
     return str(props["LoggingConfig"]["LogGroup"]["Ref"])
 
 
+def _on_indexes(synth: Synth, handler: str, table: str) -> dict[str, set[str]]:
+    """Index ARN suffix -> actions, for the statements on the table's indexes."""
+    found: dict[str, set[str]] = {}
+    for statement in Resources(synth.template).statements(handler):
+        targets = statement["Resource"]
+        for target in targets if isinstance(targets, list) else [targets]:
+            suffix = _index_suffix(target, table)
+            if suffix:
+                found.setdefault(suffix, set()).update(actions(statement))
+    return found
+
+
+def _index_suffix(target: Any, table: str) -> str | None:
+    """'/index/NAME' for {"Fn::Join": ["", [{"Fn::GetAtt": [table, "Arn"]}, "/index/NAME"]]}."""
+    if not isinstance(target, dict) or "Fn::Join" not in target:
+        return None
+    parts = target["Fn::Join"][1]
+    if parts[0] == {"Fn::GetAtt": [table, "Arn"]} and str(parts[1]).startswith("/index/"):
+        return str(parts[1])
+    return None
+
+
 def test_the_api_reads_and_writes_events_and_reads_projections(synth: Synth) -> None:
     ids = _ids(synth)
     allowed = grants(Resources(synth.template).statements("handlers.api.handler"))
@@ -38,8 +63,8 @@ def test_the_api_reads_and_writes_events_and_reads_projections(synth: Synth) -> 
         _log_group(synth, "handlers.api.handler"),
     }
     assert allowed[ids["events"]] >= READ | WRITE
-    assert allowed[ids["projections"]] >= READ
-    assert not WRITE & allowed[ids["projections"]]
+    assert allowed[ids["projections"]] == {"dynamodb:GetItem", "dynamodb:Query"}
+    assert _on_indexes(synth, "handlers.api.handler", ids["projections"]) == {}
     assert allowed["*"] == TRACE
 
 
@@ -56,7 +81,15 @@ def test_the_projector_reads_events_writes_projections_and_puts_alerts(synth: Sy
     assert {"dynamodb:GetRecords", "dynamodb:GetShardIterator", "dynamodb:DescribeStream"} <= (
         allowed[ids["events"]]
     )
-    assert allowed[ids["projections"]] >= READ | WRITE
+    # Single items, and a scan of the pending index only (the sweep), never of the table.
+    assert allowed[ids["projections"]] == {
+        "dynamodb:GetItem",
+        "dynamodb:PutItem",
+        "dynamodb:UpdateItem",
+        "dynamodb:Scan",
+    }
+    on_indexes = _on_indexes(synth, handler, ids["projections"])
+    assert on_indexes == {f"/index/{INDEX}": {"dynamodb:Scan"}}
     assert allowed[ids["bus"]] == {"events:PutEvents"}
     assert allowed[failures] == SEND
     assert allowed["*"] == TRACE | {"dynamodb:ListStreams"}
@@ -80,10 +113,12 @@ def test_functions_write_logs_to_their_own_group_only(synth: Synth) -> None:
         assert allowed[groups[0]] == LOGS
 
 
-def test_only_this_api_and_the_alert_rules_may_invoke_functions(synth: Synth) -> None:
+def test_only_this_api_the_alert_rules_and_the_sweep_may_invoke_functions(synth: Synth) -> None:
     resources = Resources(synth.template)
     api = resources.function("handlers.api.handler")[0]
     notifier = resources.function("handlers.notifier.handler")[0]
+    projector = resources.function("handlers.projector.handler")[0]
+    sweep = resources.id_at("Projector/PendingSweep/Resource")
     rest_api = resources.id_at("Api/Api/Resource")
     rules = [resources.id_at(f"Alerts/{kind}Rule/Resource") for kind in ALERT_TYPES]
     permissions = resources.of_type("AWS::Lambda::Permission").values()
@@ -97,4 +132,5 @@ def test_only_this_api_and_the_alert_rules_may_invoke_functions(synth: Synth) ->
     )
     expected = [(api, "apigateway.amazonaws.com", rest_api)]
     expected += [(notifier, "events.amazonaws.com", rule) for rule in rules]
+    expected += [(projector, "events.amazonaws.com", sweep)]
     assert callers == sorted(expected)

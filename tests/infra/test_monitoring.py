@@ -8,9 +8,11 @@ from typing import Any
 import pytest
 
 from stacks.settings import (
+    METRIC_ALERTS_LEFT_PENDING,
     METRIC_ALERTS_PUBLISHED,
     METRIC_CREDITS_CONSUMED,
     METRIC_CREDITS_REFUSED,
+    METRIC_PROJECTIONS_TOO_LARGE,
     METRICS_NAMESPACE,
     SERVICE,
 )
@@ -48,6 +50,14 @@ def test_stream_lag_and_api_server_errors_alarm(synth: Synth) -> None:
     alarms = _alarms(synth)
     assert alarms["StreamIteratorAge"]["MetricName"] == "IteratorAge"
     assert alarms["Api5xx"]["MetricName"] == "5XXError"
+
+
+@pytest.mark.parametrize("metric", [METRIC_PROJECTIONS_TOO_LARGE, METRIC_ALERTS_LEFT_PENDING])
+def test_what_the_projector_logs_and_skips_alarms(synth: Synth, metric: str) -> None:
+    alarm = _alarms(synth)[metric]
+    assert (alarm["Namespace"], alarm["MetricName"]) == (METRICS_NAMESPACE, metric)
+    assert alarm["Dimensions"] == [{"Name": "service", "Value": SERVICE}]
+    assert alarm["Threshold"] == 1
 
 
 def test_every_alarm_notifies_the_encrypted_alarm_topic(synth: Synth) -> None:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
-from adapters.tables import EVENTS
+from adapters.projection_pending import INDEX, MARK
+from adapters.tables import EVENTS, PROJECTIONS
+from projections.projector import SWEEP_EVENT
 from tests.infra.synth import Synth
 from tests.infra.template import Resources
 
@@ -62,3 +65,24 @@ def assert_tls_only(resources: Resources, queue: str) -> None:
         statement["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
         for statement in denials
     ), queue
+
+
+def test_a_schedule_sends_the_projector_the_sweep_for_pending_alerts(synth: Synth) -> None:
+    resources = Resources(synth.template)
+    rule = resources.at("Projector/PendingSweep/Resource")[1]["Properties"]
+    assert rule["ScheduleExpression"] == "rate(5 minutes)"
+    assert "EventBusName" not in rule  # the default bus carries schedules
+    (target,) = rule["Targets"]
+    projector = resources.function("handlers.projector.handler")[0]
+    assert target["Arn"] == {"Fn::GetAtt": [projector, "Arn"]}
+    assert json.loads(target["Input"]) == SWEEP_EVENT
+    assert target["RetryPolicy"]["MaximumRetryAttempts"] == 0
+
+
+def test_the_projections_table_has_the_sparse_pending_index(synth: Synth) -> None:
+    resources = Resources(synth.template)
+    table = resources.at(f"EventStore/{PROJECTIONS.logical_id}/Resource")[1]["Properties"]
+    (index,) = table["GlobalSecondaryIndexes"]
+    assert index["IndexName"] == INDEX
+    assert index["KeySchema"] == [{"AttributeName": MARK, "KeyType": "HASH"}]
+    assert index["Projection"] == {"ProjectionType": "INCLUDE", "NonKeyAttributes": ["pending"]}

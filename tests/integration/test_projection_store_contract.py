@@ -102,3 +102,16 @@ def test_balances_are_listed_oldest_first(store: ProjectionStore) -> None:
     trial = replace(NOV, period="trial", plan="Trial", version=1)
     assert store.save(KEY, 0, VIEW, [NOV, trial], [])
     assert [b.period for b in store.balances(KEY)] == ["trial", "2026-11"]
+
+
+def test_orgs_with_pending_alerts_are_listed_until_published(store: ProjectionStore) -> None:
+    other = "5a1d8a3e-0c1f-4b7e-9a57-3f5f0d7e2b10"
+    assert store.save(KEY, 0, VIEW, [NOV], [alert(80), alert(100, "LimitReached")])
+    assert store.save(other, 0, VIEW, [NOV], [])
+    assert store.pending_org_keys() == [KEY]
+    store.mark_published(KEY, [alert(80).alert_id])
+    assert store.pending_org_keys() == [KEY]
+    store.mark_published(KEY, [alert(100, "LimitReached").alert_id])
+    assert store.pending_org_keys() == []
+    assert store.save(KEY, 2, replace(VIEW, version=3), [], [alert(90)])
+    assert store.pending_org_keys() == [KEY]

@@ -18,12 +18,19 @@ from handlers import projector as projector_handler
 from ledger import CreditLedger
 from ledger.domain.org import org_uuid
 from projections.alerts import Alert
-from projections.projector import LedgerEvents, Projector
-from projections.store import ProjectionStore
+from projections.projector import SWEEP_EVENT, LedgerEvents, Projector
+from projections.store import ProjectionStore, ProjectionTooLarge
 from tests.conftest import FakeClock
 from tests.projection_stores import PROJECTION_STORES, projection_store
 from tests.projection_support import RecordingSink, rebuild, snapshot, validate
-from tests.stream_support import all_records, batches, deliver, ids_by_identity, run_scenario
+from tests.stream_support import (
+    FakeContext,
+    all_records,
+    batches,
+    deliver,
+    ids_by_identity,
+    run_scenario,
+)
 
 Records = list[dict[str, Any]]
 SCENARIO_ALERTS = [  # (org, period, kind, limit of a LimitReached), from the events alone
@@ -36,7 +43,11 @@ SCENARIO_ALERTS = [  # (org, period, kind, limit of a LimitReached), from the ev
     ("trial-co", "trial", "NearLimit", None),
 ]
 # DynamoDB under moto is slow: it runs the faults that touch its own code paths.
-ON_DYNAMODB = {"test_eventbridge_failing_some_entries", "test_crash_between_write_and_publish"}
+ON_DYNAMODB = {
+    "test_eventbridge_failing_some_entries",
+    "test_crash_between_write_and_publish",
+    "test_alerts_stranded_while_the_bus_was_down_are_swept",
+}
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
@@ -68,6 +79,23 @@ class CrashingStore:
         return saved
 
 
+class TooLargeFor:
+    """Delegates to a store; saves of one org fail as an item over 400 KB would."""
+
+    def __init__(self, store: ProjectionStore, org_key: str) -> None:
+        self.store, self.org_key = store, org_key
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.store, name)
+
+    def save(self, org_key: str, *args: Any) -> bool:
+        if org_key == self.org_key:
+            raise ProjectionTooLarge(
+                f"projection of org {org_key}: item head would be 401000 bytes"
+            )
+        return self.store.save(org_key, *args)
+
+
 class FlakySink(RecordingSink):
     """Refuses each alert the first time, and throws on every third call."""
 
@@ -82,6 +110,19 @@ class FlakySink(RecordingSink):
             raise RuntimeError("ThrottlingException")
         self.refuse = {a.alert_id for a in alerts} - self.tried
         self.tried |= self.refuse
+        return super().publish(alerts)
+
+
+class DownSink(RecordingSink):
+    """EventBridge unreachable until `down` is cleared."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.down = True
+
+    def publish(self, alerts: Sequence[Alert]) -> set[str]:
+        if self.down:
+            raise RuntimeError("EndpointConnectionError")
         return super().publish(alerts)
 
 
@@ -190,3 +231,57 @@ def test_crash_between_write_and_publish(harness: Harness) -> None:
     harness.play(sink, lambda: harness.deliver(*batches(harness.new_records(), 10)), store=crashing)
     assert crashing.crashes == 0
     harness.check(sink)
+
+
+def test_alerts_stranded_while_the_bus_was_down_are_swept(harness: Harness) -> None:
+    """The stream gives up on each record (as after its retries and an hour); the
+    orgs write nothing more, so only the scheduled sweep can publish their alerts."""
+    sink = DownSink()
+    failed: list[str] = []
+
+    def given_up() -> None:
+        for group in batches(harness.new_records(), 10):
+            answer = projector_handler.handler({"Records": group}, FakeContext())
+            failed.extend(f["itemIdentifier"] for f in answer["batchItemFailures"])
+
+    harness.play(sink, given_up)
+    assert failed and sink.ids == []  # records failed, and were then dropped
+    stranded = {str(org_uuid(org)) for org in harness.orgs} - {str(org_uuid("quiet"))}
+    assert set(harness.store.pending_org_keys()) == stranded
+    assert projector_handler.handler(SWEEP_EVENT, FakeContext()) == {
+        "orgs": 2,
+        "published": 0,
+        "failed": 2,
+    }  # still down: all left for the next sweep
+    sink.down = False
+    answer = projector_handler.handler(SWEEP_EVENT, FakeContext())
+    assert answer == {"orgs": 2, "published": len(SCENARIO_ALERTS), "failed": 0}
+    harness.check(sink)
+    assert harness.store.pending_org_keys() == []
+    assert projector_handler.handler(SWEEP_EVENT, FakeContext())["orgs"] == 0
+
+
+def test_an_org_too_large_to_store_is_logged_and_does_not_hold_up_the_others(
+    harness: Harness, capsys: pytest.CaptureFixture[str], caplog: pytest.LogCaptureFixture
+) -> None:
+    sink = RecordingSink()
+    large = str(org_uuid("acme"))
+    store = TooLargeFor(harness.store, large)
+    invocations: list[int] = []
+
+    def step() -> None:  # records of every org share the batches
+        invocations.extend(
+            deliver(projector_handler.handler, g) for g in batches(harness.new_records(), 10)
+        )
+
+    harness.play(sink, step, store=store)
+    assert set(invocations) == {1}  # no record failed, so none was retried
+    assert harness.store.head(large) is None
+    fresh = rebuild(harness.ledger, harness.orgs)
+    for org in ("trial-co", "quiet"):
+        assert snapshot(harness.store, org) == snapshot(fresh, org)
+    errors = [r for r in caplog.records if r.levelname == "ERROR"]
+    assert errors and {r.getMessage() for r in errors} == {"projection too large; org left behind"}
+    assert {getattr(r, "org_key", None) for r in errors} == {large}
+    assert large in str(errors[0].exc_info[1])  # the size and the org, from the store
+    assert '"ProjectionsTooLarge"' in capsys.readouterr().out  # the metric

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
-import urllib.error
-import urllib.request
+import socket
+import threading
 from abc import ABC, abstractmethod
 from collections.abc import Mapping
+from http.client import HTTPConnection, HTTPSConnection
 from typing import Any
+from urllib.parse import urlsplit
 
 WEBHOOK_ENV = "LEDGER_ALERT_WEBHOOK_URL"
 # Refusals a receiver may get over: a timeout, an id it is still writing, rate limiting.
@@ -35,34 +38,66 @@ class LogNotifier(Notifier):
 
 
 class WebhookNotifier(Notifier):
-    """POSTs the event as JSON; the alert id doubles as the idempotency key."""
+    """POSTs the event as JSON; the alert id doubles as the idempotency key.
 
-    def __init__(self, url: str, timeout: float = 5.0) -> None:
-        if not url.startswith(("https://", "http://")):
+    Redirects are not followed (a POST would be sent on as a GET, or not at
+    all): any answer but 2xx raises WebhookAnswered. A call that has not been
+    answered within `deadline` seconds in all is cut off, however slowly the
+    receiver trickles its answer, so one receiver cannot hold delivery up.
+    """
+
+    def __init__(self, url: str, timeout: float = 5.0, deadline: float = 10.0) -> None:
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
             raise ValueError(f"{WEBHOOK_ENV} must be an http(s) URL")
-        self.url = url
-        self.timeout = timeout
+        self.url, self.parts = url, parts
+        self.timeout, self.deadline = timeout, deadline
 
     def notify(self, event: dict[str, Any]) -> None:
-        request = urllib.request.Request(
-            self.url,
-            data=json.dumps(event).encode(),
-            method="POST",
-            headers={
-                "Content-Type": "application/json",
-                "Idempotency-Key": event["detail"]["alert_id"],
-            },
-        )
-        with urllib.request.urlopen(request, timeout=self.timeout) as response:
-            if not 200 <= response.status < 300:
-                raise RuntimeError(f"webhook answered {response.status}")
+        kind = HTTPSConnection if self.parts.scheme == "https" else HTTPConnection
+        connection = kind(self.parts.netloc, timeout=self.timeout)
+        cut_off = threading.Timer(self.deadline, _cut, (connection,))
+        cut_off.start()
+        try:
+            path = self.parts.path or "/"
+            connection.request(
+                "POST",
+                f"{path}?{self.parts.query}" if self.parts.query else path,
+                body=json.dumps(event).encode(),
+                headers={
+                    "Content-Type": "application/json",
+                    "Idempotency-Key": event["detail"]["alert_id"],
+                },
+            )
+            status = connection.getresponse().status
+        finally:
+            cut_off.cancel()
+            connection.close()
+        if not 200 <= status < 300:
+            raise WebhookAnswered(status)
+
+
+class WebhookAnswered(Exception):
+    """The receiver answered, but not with 2xx."""
+
+    def __init__(self, status: int) -> None:
+        super().__init__(f"webhook answered {status}")
+        self.status = status
+
+
+def _cut(connection: HTTPConnection) -> None:
+    """Ends a call past its deadline: the blocked read in the calling thread fails."""
+    if connection.sock is not None:
+        with contextlib.suppress(OSError):
+            connection.sock.shutdown(socket.SHUT_RDWR)
 
 
 def retryable(error: BaseException) -> bool:
-    """Whether the same delivery may succeed later. A 4xx other than a passing
-    refusal means the receiver will not take this event as it is."""
-    if isinstance(error, urllib.error.HTTPError):
-        return not 400 <= error.code < 500 or error.code in _PASSING_REFUSALS
+    """Whether the same delivery may succeed later: after no answer, a 5xx or a
+    passing refusal, yes; after a redirect or another 4xx, the receiver will not
+    take this event at this URL."""
+    if isinstance(error, WebhookAnswered):
+        return error.status >= 500 or error.status in _PASSING_REFUSALS
     return True
 
 

@@ -1,12 +1,13 @@
 """Webhook delivery for `ledger serve`: each alert reaches the webhook at least once.
 
 alerts.jsonl is the record of every alert; a second file lists the ids the
-webhook took. Alerts go out in order, one at a time, from a thread of their
-own, so a slow or failing webhook never holds up the projection. A failure the
-receiver may get over (no connection, a timeout, a 5xx, 429) is retried with
-a growing wait; a refusal it will not (another 4xx) is logged and passed over.
-After a restart, what was written but not taken is sent again; receivers drop
-repeats by the alert id in the Idempotency-Key header.
+webhook is done with: taken, or refused for good. Alerts go out in order, one
+at a time, from a thread of their own, so a slow or failing webhook never holds
+up the projection. A failure the receiver may get over (no connection, no
+answer in time, a 5xx, 429) is retried with a growing wait; a refusal it will
+not (a redirect, another 4xx) is logged and passed over. After a restart, what
+was written but not done with is sent again; receivers drop repeats by the
+alert id in the Idempotency-Key header.
 """
 
 from __future__ import annotations
@@ -25,14 +26,14 @@ class WebhookDelivery(Notifier):
     def __init__(
         self,
         alerts: Path,
-        delivered: Path,
+        sent: Path,
         webhook: Notifier,
         logger: Any = None,
         first_wait: float = 0.5,
         longest_wait: float = 60.0,
     ) -> None:
         self.alerts = alerts
-        self.delivered = delivered
+        self.sent = sent
         self.webhook = webhook
         self.logger = logger
         self.first_wait, self.longest_wait = first_wait, longest_wait
@@ -43,8 +44,8 @@ class WebhookDelivery(Notifier):
         self._thread: threading.Thread | None = None
 
     def start(self) -> None:
-        """Queues what alerts.jsonl holds that the webhook has not taken, then sends."""
-        done = self._delivered_ids()
+        """Queues what alerts.jsonl holds that the webhook is not done with, then sends."""
+        done = self._sent_ids()
         if self.alerts.exists():
             lines = self.alerts.read_text(encoding="utf-8").splitlines()
             events = [json.loads(line) for line in lines if line.endswith("}")]
@@ -89,8 +90,7 @@ class WebhookDelivery(Notifier):
                     wait = min(wait * 2, self.longest_wait)
                     continue
                 self._log("error", "webhook refused the alert; not retried", event, None)
-            else:
-                self._mark_delivered(event)
+            self._mark_sent(event)
             self._done_with(event)
             wait = self.first_wait
 
@@ -108,14 +108,14 @@ class WebhookDelivery(Notifier):
         with self._changed:
             self._queue.popleft()
 
-    def _mark_delivered(self, event: dict[str, Any]) -> None:
+    def _mark_sent(self, event: dict[str, Any]) -> None:
         # Not fsynced: a line lost to a crash only means the alert is sent again.
-        with self.delivered.open("a", encoding="utf-8") as file:
+        with self.sent.open("a", encoding="utf-8") as file:
             file.write(event["detail"]["alert_id"] + "\n")
 
-    def _delivered_ids(self) -> set[str]:
+    def _sent_ids(self) -> set[str]:
         with contextlib.suppress(FileNotFoundError):
-            return set(self.delivered.read_text(encoding="utf-8").split())
+            return set(self.sent.read_text(encoding="utf-8").split())
         return set()
 
     def _log(self, level: str, message: str, event: dict[str, Any], retry_in: float | None) -> None:

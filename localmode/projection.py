@@ -17,7 +17,7 @@ from projections.settings import AlertSettings
 
 PROJECTIONS_FILE = "projections.sqlite"
 ALERTS_FILE = "alerts.jsonl"
-DELIVERED_FILE = "alerts-delivered.txt"  # ids the webhook took
+SENT_FILE = "alerts-sent.txt"  # ids the webhook is done with
 
 
 def open_projection_store(data_dir: Path) -> SQLiteProjectionStore:
@@ -47,8 +47,8 @@ def start_projection(ledger: CreditLedger, data_dir: Path, logger: Any) -> Local
     url = os.environ.get(WEBHOOK_ENV)
     if url:
         webhook = WebhookNotifier(url)
-        alerts, delivered = data_dir / ALERTS_FILE, data_dir / DELIVERED_FILE
-        delivery = WebhookDelivery(alerts, delivered, webhook, logger)
+        alerts, sent = data_dir / ALERTS_FILE, data_dir / SENT_FILE
+        delivery = WebhookDelivery(alerts, sent, webhook, logger)
         notifier = AllOf(notifier, delivery)
     sink = JsonLinesAlertSink(data_dir / ALERTS_FILE, notifier, logger)
     if delivery is not None:

@@ -3,22 +3,23 @@ passed over, and what was not taken sent again after a restart."""
 
 from __future__ import annotations
 
-import io
+import contextlib
 import json
 import threading
 import time
 import urllib.error
 from collections.abc import Callable, Iterator
+from http.client import HTTPException
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from adapters.notify import Notifier, retryable
+from adapters.notify import Notifier, WebhookAnswered, WebhookNotifier, retryable
 from ledger import CreditLedger
 from localmode.delivery import WebhookDelivery
-from localmode.projection import DELIVERED_FILE, start_projection
+from localmode.projection import SENT_FILE, start_projection
 from localmode.settings import configure
 from tests.conftest import FakeClock
 
@@ -27,8 +28,8 @@ def event(n: int) -> dict[str, Any]:
     return {"source": "credit-ledger", "detail-type": "NearLimit", "detail": {"alert_id": f"a-{n}"}}
 
 
-def refusal(code: int) -> urllib.error.HTTPError:
-    return urllib.error.HTTPError("http://hook", code, "no", {}, io.BytesIO())  # type: ignore[arg-type]
+def refusal(code: int) -> WebhookAnswered:
+    return WebhookAnswered(code)
 
 
 def until(condition: Callable[[], bool], seconds: float = 10.0) -> None:
@@ -90,7 +91,7 @@ def started(tmp_path: Path) -> Iterator[Callable[[Hook], WebhookDelivery]]:
 
     def start(hook: Hook) -> WebhookDelivery:
         delivery = WebhookDelivery(
-            tmp_path / "alerts.jsonl", tmp_path / "delivered.txt", hook, Log(), first_wait=0.01
+            tmp_path / "alerts.jsonl", tmp_path / "sent.txt", hook, Log(), first_wait=0.01
         )
         delivery.start()
         running.append(delivery)
@@ -111,7 +112,7 @@ def test_a_failing_delivery_is_retried_and_keeps_its_place(
     delivery.notify(event(2))
     until(lambda: hook.taken == ["a-1", "a-2"])
     assert hook.attempts == ["a-1"] * 4 + ["a-2"]
-    until(lambda: ids_in(tmp_path / "delivered.txt") == ["a-1", "a-2"])
+    until(lambda: ids_in(tmp_path / "sent.txt") == ["a-1", "a-2"])
     assert delivery.pending() == 0
 
 
@@ -125,14 +126,21 @@ def test_a_refusal_is_logged_and_passed_over(
     until(lambda: hook.taken == ["a-2"])
     assert hook.attempts == ["a-1", "a-2"]
     assert ("error", "webhook refused the alert; not retried") in delivery.logger.lines
-    until(lambda: ids_in(tmp_path / "delivered.txt") == ["a-2"])
+    until(lambda: ids_in(tmp_path / "sent.txt") == ["a-1", "a-2"])
+    delivery.stop()
+
+    write_alerts(tmp_path / "alerts.jsonl", [event(1), event(2)])
+    after_restart = Hook()
+    started(after_restart)
+    time.sleep(0.2)  # room for a wrong resend to happen
+    assert after_restart.attempts == []
 
 
 def test_after_a_restart_what_was_not_taken_is_sent_again(
     started: Callable[[Hook], WebhookDelivery], tmp_path: Path
 ) -> None:
     write_alerts(tmp_path / "alerts.jsonl", [event(1), event(2), event(3)], tail='{"cut')
-    (tmp_path / "delivered.txt").write_text("a-1\n")
+    (tmp_path / "sent.txt").write_text("a-1\n")
     hook = Hook()
     delivery = started(hook)
     delivery.notify(event(3))  # written again by a sink catching up: not sent twice
@@ -147,16 +155,16 @@ def test_stop_does_not_wait_out_a_retry_and_keeps_the_alert(
     write_alerts(tmp_path / "alerts.jsonl", [event(1)])
     hook = Hook({"a-1": [refusal(503)]})
     delivery = WebhookDelivery(
-        tmp_path / "alerts.jsonl", tmp_path / "delivered.txt", hook, Log(), first_wait=60
+        tmp_path / "alerts.jsonl", tmp_path / "sent.txt", hook, Log(), first_wait=60
     )
     delivery.start()
     until(lambda: hook.attempts == ["a-1"])
     delivery.stop(timeout=5)
     assert delivery._thread is not None and not delivery._thread.is_alive()
-    assert not (tmp_path / "delivered.txt").exists()
+    assert not (tmp_path / "sent.txt").exists()
 
     again = Hook()
-    delivery = WebhookDelivery(tmp_path / "alerts.jsonl", tmp_path / "delivered.txt", again)
+    delivery = WebhookDelivery(tmp_path / "alerts.jsonl", tmp_path / "sent.txt", again)
     delivery.start()
     until(lambda: again.taken == ["a-1"])
     delivery.stop()
@@ -170,6 +178,9 @@ def test_stop_does_not_wait_out_a_retry_and_keeps_the_alert(
         (refusal(500), True),
         (refusal(408), True),
         (refusal(429), True),
+        (refusal(503), True),
+        (refusal(301), False),
+        (refusal(308), False),
         (refusal(400), False),
         (refusal(404), False),
         (refusal(410), False),
@@ -225,7 +236,65 @@ def test_serve_delivers_its_alerts_through_an_outage(
         until(lambda: len(ids_in(tmp_path / "alerts.jsonl")) == 2)  # NearLimit, LimitReached
         written = ids_in(tmp_path / "alerts.jsonl")
         until(lambda: taken == written)
-        until(lambda: ids_in(tmp_path / DELIVERED_FILE) == written)
+        until(lambda: ids_in(tmp_path / SENT_FILE) == written)
     finally:
         projection.stop()
         ledger.close()
+
+
+def receiver(answer: Callable[[BaseHTTPRequestHandler], None]) -> Iterator[tuple[str, list[str]]]:
+    """A local webhook answering with `answer`; yields its URL and the requests seen."""
+    seen: list[str] = []
+
+    class Receiver(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            self.rfile.read(int(self.headers["Content-Length"]))
+            seen.append(f"POST {self.path}")
+            answer(self)
+
+        def do_GET(self) -> None:
+            seen.append(f"GET {self.path}")
+            self.send_response(204)
+            self.end_headers()
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    server = HTTPServer(("127.0.0.1", 0), Receiver)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/hook", seen
+    server.shutdown()
+    server.server_close()
+
+
+def trickle(handler: BaseHTTPRequestHandler) -> None:
+    """A 204 sent a byte at a time, each well within the per-read timeout."""
+    for byte in b"HTTP/1.1 204 No Content\r\nContent-Length: 0\r\n\r\n":
+        with contextlib.suppress(OSError):
+            handler.wfile.write(bytes([byte]))
+            handler.wfile.flush()
+        time.sleep(0.1)
+
+
+def moved(handler: BaseHTTPRequestHandler) -> None:
+    handler.send_response(301)
+    handler.send_header("Location", "/elsewhere")
+    handler.send_header("Content-Length", "0")
+    handler.end_headers()
+
+
+def test_a_receiver_that_trickles_its_answer_is_cut_off_at_the_deadline() -> None:
+    for url, seen in receiver(trickle):
+        with pytest.raises((OSError, HTTPException)) as caught:  # it would take about 5 s
+            WebhookNotifier(url, timeout=5, deadline=0.5).notify(event(1))
+        assert retryable(caught.value)
+        assert seen == ["POST /hook"]
+
+
+def test_a_redirect_is_not_followed_and_not_retried() -> None:
+    for url, seen in receiver(moved):
+        with pytest.raises(WebhookAnswered) as caught:
+            WebhookNotifier(url).notify(event(1))
+        assert caught.value.status == 301
+        assert not retryable(caught.value)
+        assert seen == ["POST /hook"]

@@ -54,10 +54,11 @@ class RequestHandler(BaseHTTPRequestHandler):
         """The request body, or None once a refusal of it has been answered."""
         if "Transfer-Encoding" in self.headers:
             return self._read_chunked()
-        text = (self.headers.get("Content-Length") or "0").strip()
-        if not (text.isascii() and text.isdigit()):
+        lengths = {value.strip() for value in self.headers.get_all("Content-Length", ["0"])}
+        text = lengths.pop()
+        if lengths or not (text.isascii() and text.isdigit()):
             self.close_connection = True  # where the body ends is unknown
-            self._error(400, "BAD_REQUEST", "Content-Length is not a number")
+            self._error(400, "BAD_REQUEST", "Content-Length is not one number")
             return None
         length = int(text)
         if length > MAX_BODY_BYTES:

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 from types import FrameType
 
+from localmode.lock import lock_data_dir
 from localmode.settings import configure
 
 DRAIN_SECONDS = 10  # how long shutdown waits for requests under way
@@ -14,6 +15,7 @@ DRAIN_SECONDS = 10  # how long shutdown waits for requests under way
 
 def run(host: str, port: int, data_dir: Path) -> int:
     env = configure(data_dir)
+    lock = lock_data_dir(data_dir)  # before anything reads or writes the data dir
     # Imported after configure(): powertools reads its settings at import time.
     from handlers import wiring
     from handlers.observability import logger
@@ -43,6 +45,7 @@ def run(host: str, port: int, data_dir: Path) -> int:
             logger.warning("requests still running at shutdown; closing the store anyway")
         projection.stop()
         ledger.close()
+        lock.close()
     return 0
 
 

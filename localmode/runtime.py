@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 from types import FrameType
 
+from localmode.errors import CommandError
 from localmode.lock import lock_data_dir
 from localmode.settings import configure
 
@@ -26,8 +27,14 @@ def run(host: str, port: int, data_dir: Path) -> int:
 
     ledger = CreditLedger(env=env)
     wiring.use_ledger(ledger)
-    projection = start_projection(ledger, data_dir, logger)
+    # The port first: a start that cannot listen must not project or post alerts.
     server = make_server(host, port)
+    try:
+        projection = start_projection(ledger, data_dir, logger)
+    except ValueError as error:  # a setting from the environment, e.g. the webhook URL
+        server.server_close()
+        ledger.close()
+        raise CommandError(str(error)) from None
 
     def stop(signum: int, _: FrameType | None) -> None:
         raise KeyboardInterrupt

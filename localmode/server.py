@@ -10,6 +10,7 @@ from typing import Any
 from handlers.errors import MAX_BODY_BYTES, error_body
 from handlers.observability import logger
 from localmode.chunked import TooLarge, read_chunked
+from localmode.errors import CommandError
 from localmode.gateway import flat_headers, handle, proxy_event
 from localmode.shutdown import IN_FLIGHT
 
@@ -141,7 +142,11 @@ class LedgerServer(ThreadingHTTPServer):
 
 
 def make_server(host: str, port: int) -> LedgerServer:
-    return LedgerServer((host, port), RequestHandler)
+    try:
+        return LedgerServer((host, port), RequestHandler)
+    except OSError as error:  # the port in use, a host that does not resolve, ...
+        reason = error.strerror or str(error)
+        raise CommandError(f"cannot listen on {host}:{port}: {reason}") from None
 
 
 def describe(server: LedgerServer) -> str:

@@ -1,11 +1,16 @@
-"""One `ledger serve` per data dir: a second is refused with one line on stderr and
-exit status 2."""
+"""`ledger serve` refuses a start it cannot carry through with one line on stderr and
+exit status 2, before it projects or posts anything."""
 
 from __future__ import annotations
 
+import socket
 import subprocess
 from pathlib import Path
 
+import pytest
+
+from ledger import CreditLedger
+from localmode.settings import configure
 from tests.http.client import LedgerProcess, call, run_ledger
 
 
@@ -41,3 +46,37 @@ def test_the_lock_goes_with_a_killed_server(tmp_path: Path) -> None:
     second = LedgerProcess(tmp_path).start()  # no stale lock left behind
     assert call(second.base, "GET", "/health").status == 200
     second.stop()
+
+
+def test_a_port_in_use_stops_the_start_before_any_projection(tmp_path: Path) -> None:
+    ledger = CreditLedger(env=configure(tmp_path))
+    ledger.set_plan("acme", "Lite")
+    for n in range(20):  # alerts for a worker to write, were it started
+        ledger.consume_credit("acme", user_id="u", enquiry_id=f"e-{n}")
+    ledger.close()
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = str(taken.getsockname()[1])
+        assert_refused(run_ledger(*serve(tmp_path, "--port", port)), "in use")
+    assert not (tmp_path / "projections.sqlite").exists()
+    assert not (tmp_path / "alerts.jsonl").exists()
+
+
+@pytest.mark.parametrize(
+    ("args", "env", "words"),
+    [
+        (["--port", "70000"], {}, "not a port number"),
+        (["--host", "192.0.2.1"], {}, "cannot listen on 192.0.2.1"),  # not this machine's
+        ([], {"LEDGER_ALERT_WEBHOOK_URL": "ftp://x"}, "LEDGER_ALERT_WEBHOOK_URL"),
+    ],
+)
+def test_a_bad_argument_or_setting_is_one_line(
+    tmp_path: Path, args: list[str], env: dict[str, str], words: str
+) -> None:
+    assert_refused(run_ledger(*serve(tmp_path, "--port", "0", *args), env=env), words)
+
+
+def test_a_data_dir_that_is_a_file_is_one_line(tmp_path: Path) -> None:
+    (tmp_path / "file").touch()
+    assert_refused(run_ledger(*serve(tmp_path / "file", "--port", "0")), "not a directory")

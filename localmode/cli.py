@@ -4,30 +4,49 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
+from localmode.errors import CommandError
 from localmode.settings import configure
 
 if TYPE_CHECKING:  # imported lazily at run time: `ledger --help` stays fast
     from ledger import CreditLedger
 
 
+BROKEN_PIPE = 141  # what a shell reports for a command a closed pipe stopped
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    return int(args.run(args) or 0)
+    try:
+        status = int(args.run(args) or 0)
+        sys.stdout.flush()  # here, not at exit: a closed pipe is then caught below
+    except CommandError as error:
+        print(f"ledger: {error}", file=sys.stderr)
+        return error.status
+    except BrokenPipeError:  # `ledger history ORG | head`: the reader has all it wants
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return BROKEN_PIPE
+    return status
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: {message} (see {self.prog} --help)\n")
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="ledger", description="The credit ledger.")
+    parser = _Parser(prog="ledger", description="The credit ledger.")
     commands = parser.add_subparsers(required=True, metavar="COMMAND")
 
     serve = commands.add_parser("serve", help="run the HTTP API on this machine")
     serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--port", type=_port, default=8000)
     _data_dir(serve)
     serve.set_defaults(run=_serve)
 
@@ -57,6 +76,12 @@ def _data_dir(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--data-dir", type=Path, default=Path(".ledger"))
 
 
+def _port(text: str) -> int:
+    if not (text.isascii() and text.isdigit() and int(text) <= 65535):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port number (0 to 65535)")
+    return int(text)
+
+
 def _moment(text: str) -> datetime:
     moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
     if moment.tzinfo is None:
@@ -67,7 +92,7 @@ def _moment(text: str) -> datetime:
 def _open_ledger(data_dir: Path) -> CreditLedger:
     from ledger import CreditLedger
 
-    return CreditLedger(env=configure(data_dir))
+    return CreditLedger(env=configure(data_dir, create=False))
 
 
 def _serve(args: argparse.Namespace) -> int:
@@ -118,14 +143,15 @@ def _history(args: argparse.Namespace) -> int:
 
 def _rebuild(args: argparse.Namespace) -> int:
     """Exit status 0 when the live projection equals the rebuilt one, 1 otherwise."""
-    import os
-
-    from localmode.projection import open_projection_store
+    from adapters.projection_sqlite import SQLiteProjectionStore
+    from localmode.projection import PROJECTIONS_FILE
     from localmode.rebuild import rebuild_and_compare
     from projections.settings import AlertSettings
 
     ledger = _open_ledger(args.data_dir)
-    live = open_projection_store(args.data_dir)
+    path = args.data_dir / PROJECTIONS_FILE
+    # No live projection yet: compared with an empty one, not a file made for it.
+    live = SQLiteProjectionStore(path if path.is_file() else ":memory:")
     report = rebuild_and_compare(
         ledger, live, AlertSettings.from_env(os.environ), progress=_progress
     )

@@ -7,6 +7,8 @@ import sys
 from pathlib import Path
 from types import FrameType
 
+from localmode.errors import CommandError
+from localmode.lock import lock_data_dir
 from localmode.settings import configure
 
 DRAIN_SECONDS = 10  # how long shutdown waits for requests under way
@@ -14,6 +16,7 @@ DRAIN_SECONDS = 10  # how long shutdown waits for requests under way
 
 def run(host: str, port: int, data_dir: Path) -> int:
     env = configure(data_dir)
+    lock = lock_data_dir(data_dir)  # before anything reads or writes the data dir
     # Imported after configure(): powertools reads its settings at import time.
     from handlers import wiring
     from handlers.observability import logger
@@ -24,8 +27,14 @@ def run(host: str, port: int, data_dir: Path) -> int:
 
     ledger = CreditLedger(env=env)
     wiring.use_ledger(ledger)
-    projection = start_projection(ledger, data_dir, logger)
+    # The port first: a start that cannot listen must not project or post alerts.
     server = make_server(host, port)
+    try:
+        projection = start_projection(ledger, data_dir, logger)
+    except ValueError as error:  # a setting from the environment, e.g. the webhook URL
+        server.server_close()
+        ledger.close()
+        raise CommandError(str(error)) from None
 
     def stop(signum: int, _: FrameType | None) -> None:
         raise KeyboardInterrupt
@@ -43,6 +52,7 @@ def run(host: str, port: int, data_dir: Path) -> int:
             logger.warning("requests still running at shutdown; closing the store anyway")
         projection.stop()
         ledger.close()
+        lock.close()
     return 0
 
 

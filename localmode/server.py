@@ -10,6 +10,7 @@ from typing import Any
 from handlers.errors import MAX_BODY_BYTES, error_body
 from handlers.observability import logger
 from localmode.chunked import TooLarge, read_chunked
+from localmode.errors import CommandError
 from localmode.gateway import flat_headers, handle, proxy_event
 from localmode.shutdown import IN_FLIGHT
 
@@ -54,10 +55,11 @@ class RequestHandler(BaseHTTPRequestHandler):
         """The request body, or None once a refusal of it has been answered."""
         if "Transfer-Encoding" in self.headers:
             return self._read_chunked()
-        text = (self.headers.get("Content-Length") or "0").strip()
-        if not (text.isascii() and text.isdigit()):
+        lengths = {value.strip() for value in self.headers.get_all("Content-Length", ["0"])}
+        text = lengths.pop()
+        if lengths or not (text.isascii() and text.isdigit()):
             self.close_connection = True  # where the body ends is unknown
-            self._error(400, "BAD_REQUEST", "Content-Length is not a number")
+            self._error(400, "BAD_REQUEST", "Content-Length is not one number")
             return None
         length = int(text)
         if length > MAX_BODY_BYTES:
@@ -140,7 +142,11 @@ class LedgerServer(ThreadingHTTPServer):
 
 
 def make_server(host: str, port: int) -> LedgerServer:
-    return LedgerServer((host, port), RequestHandler)
+    try:
+        return LedgerServer((host, port), RequestHandler)
+    except OSError as error:  # the port in use, a host that does not resolve, ...
+        reason = error.strerror or str(error)
+        raise CommandError(f"cannot listen on {host}:{port}: {reason}") from None
 
 
 def describe(server: LedgerServer) -> str:

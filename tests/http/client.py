@@ -58,6 +58,21 @@ def exchange(base: str, request: bytes) -> tuple[bytes, bytes]:
     return head, body
 
 
+def run_ledger(
+    *args: str, env: dict[str, str] | None = None, stdout: Any = subprocess.PIPE
+) -> subprocess.CompletedProcess[str]:
+    """One `ledger` command in a child process, to its end."""
+    return subprocess.run(
+        [sys.executable, "-m", "localmode.cli", *args],
+        cwd=ROOT,
+        env={**os.environ, **(env or {})},
+        stdout=stdout,
+        stderr=subprocess.PIPE,
+        text=True,
+        timeout=60,
+    )
+
+
 class LedgerProcess:
     """`ledger serve` in a child process on a free loopback port."""
 

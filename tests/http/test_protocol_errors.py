@@ -45,3 +45,13 @@ def test_a_content_length_that_is_not_a_number_is_400(server: LedgerProcess) -> 
     head, body = exchange(server.base, request)  # returns: the server closed
     assert head.startswith(b"HTTP/1.1 400 ") and b"Connection: close" in head
     assert b'"BAD_REQUEST"' in body
+
+
+def test_two_different_content_lengths_are_400_and_close(server: LedgerProcess) -> None:
+    request = (
+        b"PUT /orgs/cl/plan HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n"
+        b'Content-Length: 16\r\n\r\n{"plan": "Lite"}'
+    )
+    head, body = exchange(server.base, request)  # returns: the server closed
+    assert head.startswith(b"HTTP/1.1 400 ") and b"Connection: close" in head
+    assert b'"BAD_REQUEST"' in body

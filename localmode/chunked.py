@@ -11,25 +11,32 @@ _SIZE = re.compile(rb"[0-9A-Fa-f]{1,8}")
 
 
 class TooLarge(Exception):
-    """The chunks add up to more than the limit (the rest is left unread)."""
+    """The chunks add up to more than the limit."""
 
 
-def read_chunked(stream: BufferedIOBase, limit: int) -> bytes:
+def read_chunked(stream: BufferedIOBase, limit: int, drain: int = 0) -> bytes:
     """The chunks joined; extensions and trailers are passed over.
 
-    Raises TooLarge past the limit and ValueError on anything malformed; either
-    way the connection is out of step and must be closed.
+    Past the limit, up to `drain` more bytes are read and dropped before
+    TooLarge is raised, so a client still sending sees the answer rather than
+    a reset connection. Raises ValueError on anything malformed; either way the
+    connection is out of step and must be closed.
     """
     body = bytearray()
+    seen = 0
     while size := _size(_line(stream)):
-        if len(body) + size > limit:
+        seen += size
+        if seen > limit + drain:
             raise TooLarge
         data = stream.read(size)
         if len(data) < size or _line(stream):
             raise ValueError("a chunk is shorter than its size")
-        body += data
+        if seen <= limit:
+            body += data
     for _ in range(MAX_TRAILERS):
         if not _line(stream):
+            if seen > limit:
+                raise TooLarge
             return bytes(body)
     raise ValueError("too many trailers")
 

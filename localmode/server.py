@@ -79,7 +79,7 @@ class RequestHandler(BaseHTTPRequestHandler):
             self._error(501, "NOT_IMPLEMENTED", message)
             return None
         try:
-            return read_chunked(self.rfile, MAX_BODY_BYTES)
+            return read_chunked(self.rfile, MAX_BODY_BYTES, drain=DRAIN_LIMIT)
         except TooLarge:
             status, code, message = 413, "PAYLOAD_TOO_LARGE", TOO_LARGE
         except ValueError as error:

@@ -9,7 +9,7 @@ import socket
 import threading
 from abc import ABC, abstractmethod
 from collections.abc import Mapping
-from http.client import HTTPConnection, HTTPSConnection
+from http.client import HTTPConnection, HTTPException, HTTPSConnection, InvalidURL
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -48,7 +48,11 @@ class WebhookNotifier(Notifier):
 
     def __init__(self, url: str, timeout: float = 5.0, deadline: float = 10.0) -> None:
         parts = urlsplit(url)
-        if parts.scheme not in ("http", "https") or not parts.hostname:
+        try:
+            port_ok = parts.port is None or parts.port > 0
+        except ValueError:  # not a number, or out of range
+            port_ok = False
+        if parts.scheme not in ("http", "https") or not parts.hostname or not port_ok:
             raise ValueError(f"{WEBHOOK_ENV} must be an http(s) URL")
         self.url, self.parts = url, parts
         self.timeout, self.deadline = timeout, deadline
@@ -93,12 +97,15 @@ def _cut(connection: HTTPConnection) -> None:
 
 
 def retryable(error: BaseException) -> bool:
-    """Whether the same delivery may succeed later: after no answer, a 5xx or a
-    passing refusal, yes; after a redirect or another 4xx, the receiver will not
-    take this event at this URL."""
+    """Whether the same delivery may succeed later: after no answer (a network
+    error, a cut-off call), a 5xx or a passing refusal, yes; after a redirect,
+    another 4xx, or any other failure (a URL http.client cannot use, a bug),
+    no: trying again would only hold up the alerts behind it."""
     if isinstance(error, WebhookAnswered):
         return error.status >= 500 or error.status in _PASSING_REFUSALS
-    return True
+    if isinstance(error, InvalidURL):
+        return False
+    return isinstance(error, OSError | HTTPException)
 
 
 class AllOf(Notifier):

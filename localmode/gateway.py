@@ -8,7 +8,7 @@ import threading
 import uuid
 from collections.abc import Callable
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs
 
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver
 
@@ -61,9 +61,10 @@ def proxy_event(
 ) -> dict[str, Any]:
     """The API Gateway (REST, proxy) event for one HTTP request: the path as sent
     (percent-encoded; handlers.paths decodes it), the query decoded."""
-    parts = urlsplit(target)
-    path = parts.path or "/"
-    query = parse_qs(parts.query, keep_blank_values=True)
+    # Split by hand: urlsplit reads a path starting "//" as a host and drops it.
+    path, _, query_text = target.split("#", 1)[0].partition("?")
+    path = path or "/"
+    query = parse_qs(query_text, keep_blank_values=True)
     return {
         "resource": path,
         "path": path,

@@ -78,3 +78,10 @@ def _gateway_event(path: str, org_id: str) -> dict[str, Any]:
 def test_the_lambda_handler_checks_path_ids_itself(path: str, org_id: str) -> None:
     result = resolve(_gateway_event(path, org_id), None)
     _assert_id_refused(result["statusCode"], result["body"])
+
+
+def test_a_path_starting_with_two_slashes_is_not_cut_short() -> None:
+    # urlsplit would read "//other" as a host and route the rest as /orgs/acme.
+    event = proxy_event("GET", "//other/orgs/acme?x=1#part", {"Host": "local"}, None)
+    assert event["path"] == "//other/orgs/acme"
+    assert event["queryStringParameters"] == {"x": "1"}

@@ -195,6 +195,17 @@ def test_webhook_notifier_posts_the_alert_event(webhook: Any) -> None:
     assert headers["Content-Type"] == "application/json"
 
 
-def test_webhook_url_must_be_http() -> None:
+@pytest.mark.parametrize(
+    "url",
+    [
+        "file:///etc/passwd",
+        "ftp://x/",
+        "http://",
+        "http://localhost:abc/",
+        "http://h:-1/",
+        "http://h:0/",
+    ],
+)
+def test_webhook_url_must_be_http(url: str) -> None:
     with pytest.raises(ValueError):
-        WebhookNotifier("file:///etc/passwd")
+        WebhookNotifier(url)

@@ -9,7 +9,7 @@ import threading
 import time
 import urllib.error
 from collections.abc import Callable, Iterator
-from http.client import HTTPException
+from http.client import HTTPException, InvalidURL
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
 from typing import Any
@@ -182,6 +182,9 @@ def test_stop_does_not_wait_out_a_retry_and_keeps_the_alert(
         (refusal(301), False),
         (refusal(308), False),
         (refusal(400), False),
+        (HTTPException(), True),
+        (InvalidURL("nonnumeric port"), False),
+        (ValueError("a bug"), False),
         (refusal(404), False),
         (refusal(410), False),
     ],

@@ -67,3 +67,25 @@ def test_a_marker_left_on_an_empty_map_is_cleared_by_the_listing(
     )
     assert store.pending_org_keys() == []
     assert MARK not in head(store)
+
+
+def test_a_failed_tidy_of_a_left_marker_does_not_stop_the_listing(
+    store: DynamoDBProjectionStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert store.save(KEY, 0, VIEW, [NOV], [])
+    store.client.update_item(  # a marker left on an empty map
+        TableName=store.table,
+        Key={"pk": {"S": f"org#{KEY}"}, "sk": {"S": "head"}},
+        UpdateExpression=f"SET {MARK} = :k",
+        ExpressionAttributeValues={":k": {"S": KEY}},
+    )
+    other = "0b9c7c56-7a51-5c0c-9d6c-0c5c1e1b0a02"
+    assert store.save(other, 0, VIEW, [NOV], [alert(80)])
+
+    def throttled(*args: Any, **kwargs: Any) -> None:
+        raise store.client.exceptions.ProvisionedThroughputExceededException(
+            {"Error": {"Code": "ProvisionedThroughputExceededException"}}, "UpdateItem"
+        )
+
+    monkeypatch.setattr(store.alerts, "_clear_marker", throttled)
+    assert store.pending_org_keys() == [other]

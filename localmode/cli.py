@@ -148,13 +148,15 @@ def _rebuild(args: argparse.Namespace) -> int:
     from localmode.rebuild import rebuild_and_compare
     from projections.settings import AlertSettings
 
+    try:
+        settings = AlertSettings.from_env(os.environ)
+    except ValueError as error:
+        raise CommandError(f"alert settings: {error}") from None
     ledger = _open_ledger(args.data_dir)
     path = args.data_dir / PROJECTIONS_FILE
     # No live projection yet: compared with an empty one, not a file made for it.
     live = SQLiteProjectionStore(path if path.is_file() else ":memory:")
-    report = rebuild_and_compare(
-        ledger, live, AlertSettings.from_env(os.environ), progress=_progress
-    )
+    report = rebuild_and_compare(ledger, live, settings, progress=_progress)
     for line in report.differences:
         print(line)
     found = f"{len(report.differences)} difference(s)" if report.differences else "no differences"

@@ -58,6 +58,15 @@ def exchange(base: str, request: bytes) -> tuple[bytes, bytes]:
     return head, body
 
 
+def bad_request_closed(base: str, request: bytes) -> bytes:
+    """Sends a request the server must refuse with 400 on a connection it then
+    closes (exchange returns only once it has); the error body."""
+    head, body = exchange(base, request)
+    assert head.startswith(b"HTTP/1.1 400 ") and b"Connection: close" in head, head
+    assert json.loads(body)["error"]["code"] == "BAD_REQUEST"
+    return body
+
+
 def run_ledger(
     *args: str, env: dict[str, str] | None = None, stdout: Any = subprocess.PIPE
 ) -> subprocess.CompletedProcess[str]:

@@ -10,6 +10,12 @@ from tests.http.client import LedgerProcess, call
 
 ORG = "bad-input-org"
 BIG = b'{"credits": 1, "note": "' + b"x" * (1024 * 1024) + b'"}'
+DEEP = 5000  # far past Python's recursion limit, well inside the 16 KiB body limit
+
+
+def _nested(depth: int) -> bytes:
+    return b'{"plan": ' + b"[" * depth + b"]" * depth + b"}"
+
 
 CASES = [
     # (method, path, raw body, status, code)
@@ -50,6 +56,23 @@ CASES = [
     ("GET", "/orgs/bad%20id", None, 422, "VALIDATION_ERROR"),
     ("GET", "/no/such/route", None, 404, "NOT_FOUND"),
     ("DELETE", f"/orgs/{ORG}", None, 404, "NOT_FOUND"),
+    # JSON the parser cannot read: nested too deep, an integer over the digit limit
+    ("PUT", f"/orgs/{ORG}/plan", _nested(DEEP), 400, "BAD_REQUEST"),
+    ("PUT", f"/orgs/{ORG}/user-limit", b'{"limit": ' + b"9" * 5000 + b"}", 400, "BAD_REQUEST"),
+    (
+        "POST",
+        f"/orgs/{ORG}/top-ups",
+        b'{"credits": 1, "note": ' + _nested(DEEP) + b"}",
+        400,
+        "BAD_REQUEST",
+    ),
+    (
+        "POST",
+        f"/orgs/{ORG}/enquiries",
+        b'{"enquiry_id": ' + b"1" * 4400 + b', "user_id": "u"}',
+        400,
+        "BAD_REQUEST",
+    ),
 ]
 
 
@@ -80,6 +103,15 @@ def test_bad_input_is_refused_and_changes_nothing(
     assert body["error"]["code"] == (code or "VALIDATION_ERROR")
     assert body["error"]["message"]
     assert _history(prepared) == before
+
+
+@pytest.mark.parametrize("depth", [100, 500, 900, 990])
+def test_nesting_near_the_recursion_limit_is_never_a_500(
+    prepared: LedgerProcess, depth: int
+) -> None:
+    reply = call(prepared.base, "PUT", f"/orgs/{ORG}/plan", raw=_nested(depth))
+    assert reply.status in (400, 422), reply.text
+    assert reply.code in ("BAD_REQUEST", "VALIDATION_ERROR")
 
 
 def test_validation_message_names_the_field(prepared: LedgerProcess) -> None:

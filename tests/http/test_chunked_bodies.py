@@ -7,7 +7,7 @@ import json
 from collections.abc import Iterable
 from urllib.parse import urlsplit
 
-from tests.http.client import LedgerProcess, call, exchange
+from tests.http.client import LedgerProcess, bad_request_closed, call, exchange
 
 
 def _connect(server: LedgerProcess) -> http.client.HTTPConnection:
@@ -65,9 +65,7 @@ def test_a_malformed_chunk_is_400_and_closes_the_connection(server: LedgerProces
         b"PUT /orgs/chunk-bad/plan HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
         b"zz\r\n{}\r\n0\r\n\r\n"
     )
-    head, body = exchange(server.base, request)  # returns: the server closed
-    assert head.startswith(b"HTTP/1.1 400 ") and b"Connection: close" in head
-    assert json.loads(body)["error"]["code"] == "BAD_REQUEST"
+    bad_request_closed(server.base, request)
     assert call(server.base, "GET", "/orgs/chunk-bad").status == 404
 
 

@@ -193,21 +193,21 @@ def test_which_failures_are_tried_again(error: Exception, again: bool) -> None:
     assert retryable(error) is again
 
 
-@pytest.fixture
-def flaky_webhook() -> Iterator[tuple[str, list[str]]]:
-    """A receiver that answers 503 to its first two requests, then 204."""
-    taken: list[str] = []
-    answered = [0]
+def receiver(
+    answer: Callable[[BaseHTTPRequestHandler, bytes], None],
+) -> Iterator[tuple[str, list[str]]]:
+    """A local webhook answering with `answer`; yields its URL and the requests seen."""
+    seen: list[str] = []
 
     class Receiver(BaseHTTPRequestHandler):
         def do_POST(self) -> None:
-            body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-            answered[0] += 1
-            if answered[0] <= 2:
-                self.send_response(503)
-            else:
-                taken.append(body["detail"]["alert_id"])
-                self.send_response(204)
+            body = self.rfile.read(int(self.headers["Content-Length"]))
+            seen.append(f"POST {self.path}")
+            answer(self, body)
+
+        def do_GET(self) -> None:
+            seen.append(f"GET {self.path}")
+            self.send_response(204)
             self.end_headers()
 
         def log_message(self, *args: Any) -> None:
@@ -215,9 +215,28 @@ def flaky_webhook() -> Iterator[tuple[str, list[str]]]:
 
     server = HTTPServer(("127.0.0.1", 0), Receiver)
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/hook", taken
+    yield f"http://127.0.0.1:{server.server_address[1]}/hook", seen
     server.shutdown()
     server.server_close()
+
+
+@pytest.fixture
+def flaky_webhook() -> Iterator[tuple[str, list[str]]]:
+    """A receiver that answers 503 to its first two requests, then 204."""
+    taken: list[str] = []
+    answered = [0]
+
+    def answer(handler: BaseHTTPRequestHandler, body: bytes) -> None:
+        answered[0] += 1
+        if answered[0] <= 2:
+            handler.send_response(503)
+        else:
+            taken.append(json.loads(body)["detail"]["alert_id"])
+            handler.send_response(204)
+        handler.end_headers()
+
+    for url, _ in receiver(answer):
+        yield url, taken
 
 
 def test_serve_delivers_its_alerts_through_an_outage(
@@ -245,32 +264,7 @@ def test_serve_delivers_its_alerts_through_an_outage(
         ledger.close()
 
 
-def receiver(answer: Callable[[BaseHTTPRequestHandler], None]) -> Iterator[tuple[str, list[str]]]:
-    """A local webhook answering with `answer`; yields its URL and the requests seen."""
-    seen: list[str] = []
-
-    class Receiver(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:
-            self.rfile.read(int(self.headers["Content-Length"]))
-            seen.append(f"POST {self.path}")
-            answer(self)
-
-        def do_GET(self) -> None:
-            seen.append(f"GET {self.path}")
-            self.send_response(204)
-            self.end_headers()
-
-        def log_message(self, *args: Any) -> None:
-            pass
-
-    server = HTTPServer(("127.0.0.1", 0), Receiver)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/hook", seen
-    server.shutdown()
-    server.server_close()
-
-
-def trickle(handler: BaseHTTPRequestHandler) -> None:
+def trickle(handler: BaseHTTPRequestHandler, body: bytes) -> None:
     """A 204 sent a byte at a time, each well within the per-read timeout."""
     for byte in b"HTTP/1.1 204 No Content\r\nContent-Length: 0\r\n\r\n":
         with contextlib.suppress(OSError):
@@ -279,7 +273,7 @@ def trickle(handler: BaseHTTPRequestHandler) -> None:
         time.sleep(0.1)
 
 
-def moved(handler: BaseHTTPRequestHandler) -> None:
+def moved(handler: BaseHTTPRequestHandler, body: bytes) -> None:
     handler.send_response(301)
     handler.send_header("Location", "/elsewhere")
     handler.send_header("Content-Length", "0")

@@ -55,16 +55,21 @@ def test_publishers_that_each_removed_some_leave_no_marker(store: DynamoDBProjec
     assert MARK not in head(store)
 
 
-def test_a_marker_left_on_an_empty_map_is_cleared_by_the_listing(
-    store: DynamoDBProjectionStore,
-) -> None:
+def leave_a_marker(store: DynamoDBProjectionStore) -> None:
+    """An org with nothing pending but a marker, as after a crash between two writes."""
     assert store.save(KEY, 0, VIEW, [NOV], [])
-    store.client.update_item(  # as after a crash between two writes
+    store.client.update_item(
         TableName=store.table,
         Key={"pk": {"S": f"org#{KEY}"}, "sk": {"S": "head"}},
         UpdateExpression=f"SET {MARK} = :k",
         ExpressionAttributeValues={":k": {"S": KEY}},
     )
+
+
+def test_a_marker_left_on_an_empty_map_is_cleared_by_the_listing(
+    store: DynamoDBProjectionStore,
+) -> None:
+    leave_a_marker(store)
     assert store.pending_org_keys() == []
     assert MARK not in head(store)
 
@@ -72,13 +77,7 @@ def test_a_marker_left_on_an_empty_map_is_cleared_by_the_listing(
 def test_a_failed_tidy_of_a_left_marker_does_not_stop_the_listing(
     store: DynamoDBProjectionStore, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    assert store.save(KEY, 0, VIEW, [NOV], [])
-    store.client.update_item(  # a marker left on an empty map
-        TableName=store.table,
-        Key={"pk": {"S": f"org#{KEY}"}, "sk": {"S": "head"}},
-        UpdateExpression=f"SET {MARK} = :k",
-        ExpressionAttributeValues={":k": {"S": KEY}},
-    )
+    leave_a_marker(store)
     other = "0b9c7c56-7a51-5c0c-9d6c-0c5c1e1b0a02"
     assert store.save(other, 0, VIEW, [NOV], [alert(80)])
 

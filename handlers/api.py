@@ -17,10 +17,9 @@ from handlers.observability import logger, metrics, tracer
 from handlers.paths import decoded_path
 from handlers.resolver import RequestScopedResolver
 from handlers.routes import credits, orgs, usage
-from ledger.domain.errors import CreditRefused, InvalidInput, LedgerError
+from ledger.domain.errors import Busy, CreditRefused, InvalidInput, LedgerError
 
 TITLE, VERSION = "Credit ledger", "1.0.0"
-RETRY = {"Retry-After": "1"}
 
 
 def create_app(swagger: bool = False) -> APIGatewayRestResolver:
@@ -79,7 +78,7 @@ def _add_error_handlers(app: APIGatewayRestResolver) -> None:
     def on_store_busy(error: OperationalError) -> Response[Any]:
         # A read the store could not serve now (throttled, say): worth trying again.
         logger.warning("the store could not serve the request", exc_info=True)
-        return errors.error_response(503, "BUSY", "the store is busy; try again", **RETRY)
+        return errors.ledger_error_response(Busy("the store is busy; try again"))
 
     @app.exception_handler(Exception)
     def on_unexpected(error: Exception) -> Response[Any]:

@@ -13,6 +13,14 @@ from projections.alerts import Alert
 from projections.projector import AlertSink
 
 
+def written_alerts(path: Path) -> list[dict[str, Any]]:
+    """The alert events the file holds, in order; a last line cut short is not one."""
+    if not path.exists():
+        return []
+    lines = path.read_text(encoding="utf-8").split("\n")[:-1]  # whole lines only
+    return [json.loads(line) for line in lines if line]
+
+
 class JsonLinesAlertSink(AlertSink):
     """Appends and fsyncs before an alert counts as published, so an id written
     before a crash is recognised (and not written again) after the restart."""
@@ -28,10 +36,9 @@ class JsonLinesAlertSink(AlertSink):
             return set()
         data = self.path.read_bytes()
         if data and not data.endswith(b"\n"):  # a line cut short by a crash
-            data = data[: data.rfind(b"\n") + 1]
             with self.path.open("r+b") as file:
-                file.truncate(len(data))
-        return {json.loads(line)["detail"]["alert_id"] for line in data.splitlines() if line}
+                file.truncate(data.rfind(b"\n") + 1)
+        return {event["detail"]["alert_id"] for event in written_alerts(self.path)}
 
     def publish(self, alerts: Sequence[Alert]) -> set[str]:
         new = [a for a in alerts if a.alert_id not in self.written]

@@ -13,13 +13,13 @@ alert id in the Idempotency-Key header.
 from __future__ import annotations
 
 import contextlib
-import json
 import threading
 from collections import deque
 from pathlib import Path
 from typing import Any
 
 from adapters.notify import Notifier, retryable
+from localmode.alerts import written_alerts
 
 
 class WebhookDelivery(Notifier):
@@ -46,10 +46,8 @@ class WebhookDelivery(Notifier):
     def start(self) -> None:
         """Queues what alerts.jsonl holds that the webhook is not done with, then sends."""
         done = self._sent_ids()
-        if self.alerts.exists():
-            lines = self.alerts.read_text(encoding="utf-8").splitlines()
-            events = [json.loads(line) for line in lines if line.endswith("}")]
-            self._add([e for e in events if e["detail"]["alert_id"] not in done])
+        events = written_alerts(self.alerts)
+        self._add([e for e in events if e["detail"]["alert_id"] not in done])
         self._thread = threading.Thread(target=self._loop, name="webhook", daemon=True)
         self._thread.start()
 
@@ -91,7 +89,7 @@ class WebhookDelivery(Notifier):
                     continue
                 self._log("error", "webhook refused the alert; not retried", event, None)
             self._mark_sent(event)
-            self._done_with(event)
+            self._done_with()
             wait = self.first_wait
 
     def _next(self) -> dict[str, Any] | None:
@@ -104,7 +102,7 @@ class WebhookDelivery(Notifier):
         with self._changed:
             self._changed.wait_for(lambda: self._stopping, timeout=seconds)
 
-    def _done_with(self, event: dict[str, Any]) -> None:
+    def _done_with(self) -> None:
         with self._changed:
             self._queue.popleft()
 

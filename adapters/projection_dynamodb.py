@@ -14,7 +14,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
-from adapters.projection_items import HEAD_ROOM, check_size, json_attributes, read_json
+from adapters.projection_items import (
+    HEAD_ROOM,
+    check_size,
+    json_attributes,
+    other_form,
+    read_json,
+)
 from adapters.projection_pending import PendingAlerts
 from adapters.tables import PROJECTIONS
 from projections.alerts import Alert
@@ -93,7 +99,7 @@ class DynamoDBProjectionStore(ProjectionStore):
                 return False
             raise
         except self.client.exceptions.ClientError as error:
-            if "size" in str(error).lower():  # what the size checks did not foresee
+            if _too_large(error):  # what the size checks did not foresee
                 raise ProjectionTooLarge(f"projection of org {org_key}: {error}") from error
             raise
         return True
@@ -104,14 +110,15 @@ class DynamoDBProjectionStore(ProjectionStore):
         key = {"pk": _pk(org_key), "sk": {"S": HEAD}}
         ((name, value),) = json_attributes("view", view.to_dict()).items()
         head = key | {"version": {"N": str(view.version)}, name: value}
-        check_size(org_key, head | self.alerts.as_map(alerts), room=HEAD_ROOM)
+        pending = self.alerts.as_map(alerts)
+        check_size(org_key, head | pending, room=HEAD_ROOM)
         if expected == 0:
-            item = head | self.alerts.as_map(alerts) | self.alerts.marker(org_key, alerts)
+            item = head | pending | self.alerts.marker(org_key, alerts)
             condition = "attribute_not_exists(pk)"
             return {
                 "Put": {"TableName": self.table, "Item": item, "ConditionExpression": condition}
             }
-        other = "view" if name.endswith("_z") else "view_z"  # the form no longer used
+        other = other_form(name)
         update = self.alerts.added(org_key, alerts)
         update["names"] |= {"#view": name, "#other": other}
         update["values"] |= {":v": head["version"], ":view": value, ":old": {"N": str(expected)}}
@@ -161,3 +168,12 @@ class DynamoDBProjectionStore(ProjectionStore):
         for page in pages:
             for item in page["Items"]:
                 yield item["pk"]["S"].removeprefix("org#")
+
+
+def _too_large(error: Exception) -> bool:
+    """DynamoDB's refusal of an item over its size limit, and nothing else."""
+    details = getattr(error, "response", {}).get("Error", {})
+    return (
+        details.get("Code") == "ValidationException"
+        and "size" in details.get("Message", "").lower()
+    )

@@ -8,31 +8,29 @@ twice as many users before DynamoDB's 400 KB item limit. Reads take either form.
 from __future__ import annotations
 
 import json
-import zlib
 from typing import Any
 
-from adapters.dynamodb.items import COMPRESS_OVER, item_size
+from adapters.dynamodb.items import ZIPPED, item_size, packed, unpacked
 from projections.store import ProjectionTooLarge
 
 MAX_ITEM_BYTES = 400 * 1024
 # Room left in the head for pending alerts (about 600 bytes each) that the
 # update keeps but the size check does not see.
 HEAD_ROOM = 16 * 1024
-ZIPPED = "_z"
 
 
 def json_attributes(name: str, data: Any) -> dict[str, dict[str, Any]]:
     """`name` as JSON text, or `name_z` as zlib-compressed JSON when over 1 KB."""
-    text = json.dumps(data, separators=(",", ":")).encode()
-    if len(text) > COMPRESS_OVER:
-        return {name + ZIPPED: {"B": zlib.compress(text)}}
-    return {name: {"S": text.decode()}}
+    return packed(name, json.dumps(data, separators=(",", ":")).encode(), plain="S")
 
 
 def read_json(item: dict[str, Any], name: str) -> Any:
-    if name + ZIPPED in item:
-        return json.loads(zlib.decompress(bytes(item[name + ZIPPED]["B"])))
-    return json.loads(item[name]["S"])
+    return json.loads(unpacked(item, name))
+
+
+def other_form(name: str) -> str:
+    """The attribute of the form `name` is not: an update removes it."""
+    return name.removesuffix(ZIPPED) if name.endswith(ZIPPED) else name + ZIPPED
 
 
 def check_size(org_key: str, item: dict[str, Any], room: int = 0) -> None:

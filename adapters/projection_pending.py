@@ -63,7 +63,9 @@ class PendingAlerts:
             )
             return
         try:  # others stay pending, or some were removed already
-            item = self._update(pk, f"REMOVE {entries}", "attribute_exists(pk)", names)
+            item = self._update(
+                pk, f"REMOVE {entries}", "attribute_exists(pk)", names, returned=True
+            )
         except self.missed:
             return  # no projection, so nothing pending
         if MARK in item and not item.get(PENDING, {}).get("M"):
@@ -76,7 +78,10 @@ class PendingAlerts:
         condition: str,
         names: dict[str, str],
         values: dict[str, Any] | None = None,
+        returned: bool = False,
     ) -> dict[str, Any]:
+        """The update; with `returned`, the head as it now is (a whole item: asked
+        for only where it is read)."""
         extra: dict[str, Any] = {"ExpressionAttributeNames": names} if names else {}
         if values:
             extra["ExpressionAttributeValues"] = values
@@ -85,7 +90,7 @@ class PendingAlerts:
             Key={"pk": pk, "sk": {"S": self.head}},
             UpdateExpression=expression,
             ConditionExpression=condition,
-            ReturnValues="ALL_NEW",
+            ReturnValues="ALL_NEW" if returned else "NONE",
             **extra,
         ).get("Attributes", {})
         return found

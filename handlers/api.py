@@ -12,7 +12,7 @@ from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from eventsourcing.persistence import OperationalError
 
-from handlers import errors
+from handlers import errors, metric_names
 from handlers.observability import logger, metrics, tracer
 from handlers.paths import decoded_path
 from handlers.resolver import RequestScopedResolver
@@ -63,7 +63,7 @@ def _add_error_handlers(app: APIGatewayRestResolver) -> None:
     @app.exception_handler(LedgerError)
     def on_ledger_error(error: LedgerError) -> Response[Any]:
         if isinstance(error, CreditRefused):
-            metrics.add_metric(name="CreditsRefused", unit=MetricUnit.Count, value=1)
+            metrics.add_metric(name=metric_names.CREDITS_REFUSED, unit=MetricUnit.Count, value=1)
         return errors.ledger_error_response(error)
 
     @app.exception_handler(RequestValidationError)

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from aws_lambda_powertools import Logger, Metrics, Tracer
 
-SERVICE = "credit-ledger"
-NAMESPACE = "CreditLedger"
+from handlers.metric_names import NAMESPACE, SERVICE
 
 logger = Logger(service=SERVICE)
 # Lambda's active tracing records each invocation; the Tracer adds the handler's

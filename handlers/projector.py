@@ -23,6 +23,7 @@ from aws_lambda_powertools.utilities.batch.types import PartialItemFailureRespon
 from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from handlers import metric_names
 from handlers.observability import logger, metrics, tracer
 from handlers.stream_records import doorbell
 from handlers.sweep import sweep
@@ -67,11 +68,13 @@ def record_handler(record: DynamoDBRecord) -> None:
         published = get_projector().handle(org_key, seen_version=version)
     except ProjectionTooLarge:
         # Retrying cannot help: stalling the shard would hold up every other org.
-        metrics.add_metric(name="ProjectionsTooLarge", unit=MetricUnit.Count, value=1)
+        metrics.add_metric(name=metric_names.PROJECTIONS_TOO_LARGE, unit=MetricUnit.Count, value=1)
         logger.exception("projection too large; org left behind", extra={"org_key": str(org_key)})
         return
     if published:
-        metrics.add_metric(name="AlertsPublished", unit=MetricUnit.Count, value=len(published))
+        metrics.add_metric(
+            name=metric_names.ALERTS_PUBLISHED, unit=MetricUnit.Count, value=len(published)
+        )
         logger.info("alerts published", extra={"org_key": str(org_key), "alert_ids": published})
 
 

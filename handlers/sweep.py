@@ -11,6 +11,7 @@ import uuid
 
 from aws_lambda_powertools.metrics import MetricUnit
 
+from handlers import metric_names
 from handlers.observability import logger, metrics
 from projections.projector import Projector
 
@@ -25,7 +26,7 @@ def sweep(projector: Projector) -> dict[str, int]:
         except Exception:
             failed += 1
             logger.exception("pending alerts not published", extra={"org_key": key})
-    metrics.add_metric(name="AlertsPublished", unit=MetricUnit.Count, value=published)
-    metrics.add_metric(name="OrgsWithAlertsLeftPending", unit=MetricUnit.Count, value=failed)
+    metrics.add_metric(name=metric_names.ALERTS_PUBLISHED, unit=MetricUnit.Count, value=published)
+    metrics.add_metric(name=metric_names.ALERTS_LEFT_PENDING, unit=MetricUnit.Count, value=failed)
     logger.info("pending alerts swept", extra={"orgs": len(keys), "published": published})
     return {"orgs": len(keys), "published": published, "failed": failed}

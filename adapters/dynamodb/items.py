@@ -23,7 +23,8 @@ STREAM = EVENTS.partition_key[0]
 VERSION = EVENTS.sort_key[0] if EVENTS.sort_key else "version"
 TOPIC = "topic"
 STATE = "state"
-STATE_Z = "state_z"  # zlib-compressed state, for large snapshots
+ZIPPED = "_z"  # the suffix of an attribute stored zlib-compressed
+STATE_Z = STATE + ZIPPED  # large snapshots
 COMPRESS_OVER = 1024  # bytes; a snapshot's per-user counts grow with the users
 KIND = "kind"  # present only on snapshot items
 SNAPSHOT = "snapshot"
@@ -62,18 +63,31 @@ def is_snapshot(item: Item) -> bool:
 
 
 def _add_state(item: Item, event: StoredEvent, compress: bool) -> None:
-    if compress and len(event.state) > COMPRESS_OVER:
-        item[STATE_Z] = {"B": zlib.compress(event.state)}
+    if compress:
+        item.update(packed(STATE, event.state))
     else:
         item[STATE] = {"B": event.state}
 
 
+def packed(name: str, data: bytes, plain: str = "B") -> Item:
+    """`name` as it is (binary, or text with plain="S"), or `name_z` holding it
+    zlib-compressed when over COMPRESS_OVER bytes."""
+    if len(data) > COMPRESS_OVER:
+        return {name + ZIPPED: {"B": zlib.compress(data)}}
+    return {name: {plain: data if plain == "B" else data.decode()}}
+
+
+def unpacked(item: Item, name: str) -> bytes:
+    """What `packed` stored, whichever form it took."""
+    if name + ZIPPED in item:
+        return zlib.decompress(bytes(item[name + ZIPPED]["B"]))
+    value = item[name]
+    return bytes(value["B"]) if "B" in value else str(value["S"]).encode()
+
+
 def from_item(item: Item, originator_id: UUID | str) -> StoredEvent:
     """The caller knows the originator id (it queried its partition): keep its type."""
-    if STATE_Z in item:
-        state = zlib.decompress(bytes(item[STATE_Z]["B"]))
-    else:
-        state = bytes(item[STATE]["B"])
+    state = unpacked(item, STATE)
     return StoredEvent(
         originator_id=originator_id,
         originator_version=int(Decimal(item[VERSION]["N"])),  # a snapshot's N.5 is N

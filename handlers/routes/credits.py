@@ -6,6 +6,7 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.router import APIGatewayRouter
 from aws_lambda_powertools.metrics import MetricUnit
 
+from handlers import metric_names
 from handlers.observability import metrics
 from handlers.routes.common import COMMAND_ERRORS, OrgId, documented, json_response
 from handlers.schemas import ConsumeBody, TopUpBody
@@ -22,7 +23,7 @@ router = APIGatewayRouter()
 def consume_credit(org_id: OrgId, body: ConsumeBody) -> Response[Consumption]:
     result = get_ledger().consume_credit(org_id, user_id=body.user_id, enquiry_id=body.enquiry_id)
     if not result.replayed:
-        metrics.add_metric(name="CreditsConsumed", unit=MetricUnit.Count, value=1)
+        metrics.add_metric(name=metric_names.CREDITS_CONSUMED, unit=MetricUnit.Count, value=1)
     return json_response(result, status=200 if result.replayed else 201, replayed=result.replayed)
 
 

@@ -16,7 +16,24 @@ class TrialStatus(BaseModel):
     remaining: int
 
 
+def _example(frozen: bool = False, **body: Any) -> ConfigDict:
+    return ConfigDict(frozen=frozen, json_schema_extra={"examples": [body]})
+
+
 class OrgStatus(BaseModel):
+    model_config = _example(
+        org_id="acme",
+        plan="Basic",
+        month="2026-11",
+        allowance=100,
+        top_up_credits=25,
+        limit=125,
+        used=3,
+        remaining=122,
+        user_limit=50,
+        trial=None,
+    )
+
     org_id: str
     plan: str | None
     month: str
@@ -30,7 +47,15 @@ class OrgStatus(BaseModel):
 
 
 class Consumption(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    model_config = _example(
+        frozen=True,
+        org_id="acme",
+        user_id="u-1",
+        enquiry_id="e-1",
+        consumed_at="2026-11-05T09:30:00Z",
+        remaining=122,
+        user_remaining=48,
+    )
 
     org_id: str
     user_id: str
@@ -42,7 +67,15 @@ class Consumption(BaseModel):
 
 
 class TopUp(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    model_config = _example(
+        frozen=True,
+        org_id="acme",
+        top_up_id="t-1",
+        credits=25,
+        expires_at="2026-12-01T00:00:00Z",
+        limit=125,
+        remaining=122,
+    )
 
     org_id: str
     top_up_id: str

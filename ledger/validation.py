@@ -15,6 +15,14 @@ MAX_NOTE = 1000
 MAX_VERSION = 2**62  # beyond any org's history; bounds `after` in paging
 MONTH_PATTERN = r"^[0-9]{4}-(0[1-9]|1[0-2])$"
 _MONTH = re.compile(MONTH_PATTERN)
+# The months check_month takes, as one pattern (for the OpenAPI document): 0001-02
+# to 9999-11, so that a month the schema allows is never refused.
+_YEARS_2_TO_9998 = (
+    "(000[2-9]|00[1-9][0-9]|0[1-9][0-9]{2}|[1-8][0-9]{3}|9[0-8][0-9]{2}|99[0-8][0-9]|999[0-8])"
+)
+MONTH_RANGE_PATTERN = (
+    f"^(0001-(0[2-9]|1[0-2])|{_YEARS_2_TO_9998}-(0[1-9]|1[0-2])|9999-(0[1-9]|1[01]))$"
+)
 # Months whose start and end, in UTC, Python's dates can hold (years 1 to 9999).
 _EARLIEST = datetime(1, 2, 1, tzinfo=UTC)
 _LATEST = datetime(9999, 12, 1, tzinfo=UTC)

@@ -1,48 +1,113 @@
-"""Helpers shared by the route modules."""
+"""Helpers shared by the route modules: the org id, the documented answers, JSON bodies."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from aws_lambda_powertools.event_handler import Response, content_types
 from aws_lambda_powertools.event_handler.openapi.params import Path
 from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict, create_model
 
+from ledger.domain import errors
 from ledger.validation import ID_PATTERN
 
-OrgId = Annotated[str, Path(pattern=ID_PATTERN, min_length=1, max_length=128)]
+OrgId = Annotated[
+    str,
+    Path(
+        pattern=ID_PATTERN, min_length=1, max_length=128, description="the org", examples=["acme"]
+    ),
+]
 
-_ERRORS = {
-    400: "the body is not JSON or not UTF-8 (BAD_REQUEST)",
-    402: "the credit is refused",
-    404: "the org has no history (NOT_FOUND)",
-    409: "the command conflicts with the org's state",
-    413: "the body is over 16 KiB (PAYLOAD_TOO_LARGE)",
-    422: "a body, path or query value fails validation (VALIDATION_ERROR)",
-    503: "optimistic-concurrency retries ran out (BUSY); see Retry-After",
+
+def _codes(kind: type[errors.LedgerError]) -> tuple[str, ...]:
+    """Every code the domain raises under a kind of error, so a new error is documented."""
+    found, pending = set(), [kind]
+    while pending:
+        cls = pending.pop()
+        found.add(cls.code)
+        pending.extend(cls.__subclasses__())
+    return tuple(sorted(found - {errors.LedgerError.code}))
+
+
+def _error_model(name: str, codes: tuple[str, ...], message: str) -> type[BaseModel]:
+    """`{"error": {"code", "message"}}` with the codes of one status as an enum."""
+    code: Any = Literal[codes]
+    example: Any = {"error": {"code": codes[0], "message": message}}
+    detail = create_model(f"{name}Detail", code=(code, ...), message=(str, ...))
+    config = ConfigDict(json_schema_extra={"examples": [example]})
+    return create_model(name, __config__=config, error=(detail, ...))
+
+
+# One error model per status; the codes of 402 and 409 come from the domain's errors.
+_ERRORS: dict[int, tuple[str, type[BaseModel]]] = {
+    400: (
+        "the body is not JSON or not UTF-8",
+        _error_model("BadRequest", ("BAD_REQUEST",), "the body is not valid JSON"),
+    ),
+    402: (
+        "the credit is refused; the code says why",
+        _error_model("Refusal", _codes(errors.CreditRefused), "the org has no plan"),
+    ),
+    404: (
+        "the org (or what the path names in it) has no history",
+        _error_model("NotFound", ("NOT_FOUND",), "org acme has no history"),
+    ),
+    409: (
+        "the command conflicts with the org's state; the code says how",
+        _error_model("Conflict", _codes(errors.Conflict), "e-1 was charged to another user"),
+    ),
+    413: (
+        "the body is over 16 KiB",
+        _error_model("PayloadTooLarge", ("PAYLOAD_TOO_LARGE",), "the body is too large"),
+    ),
+    422: (
+        "a body, path or query value fails validation; the message names the field",
+        _error_model("ValidationFailed", ("VALIDATION_ERROR",), "credits: must be at least 1"),
+    ),
+    503: (
+        "the store is busy (optimistic-concurrency retries ran out); try again after Retry-After",
+        _error_model("Busy", ("BUSY",), "the store is busy; try again"),
+    ),
 }
+ERROR_MODELS = {status: model for status, (_, model) in _ERRORS.items()}
 COMMAND_ERRORS = (400, 409, 413, 422, 503)
 READ_ERRORS = (404, 422)
 
+REPLAYED_HEADER = {
+    "Idempotent-Replayed": {
+        "description": "`true`: a repeat of a request already answered; the first answer",
+        "required": True,
+        "schema": {"type": "string", "enum": ["true"]},
+    }
+}
+RETRY_AFTER_HEADER = {
+    "Retry-After": {
+        "description": "seconds to wait before trying again",
+        "required": True,
+        "schema": {"type": "integer", "minimum": 1},
+    }
+}
 
-class ErrorDetail(BaseModel):
-    code: str
-    message: str
 
-
-class ErrorBody(BaseModel):
-    error: ErrorDetail
-
-
-def documented(success: dict[int, str], *errors: int) -> dict[int, OpenAPIResponse]:
-    """The OpenAPI responses of a route: its successes (the return type) and its error bodies."""
-    found: dict[int, OpenAPIResponse] = {s: {"description": d} for s, d in success.items()}
+def documented(
+    success: dict[int, str], *errors: int, replayed: int | None = None
+) -> dict[int, OpenAPIResponse]:
+    """The OpenAPI responses of a route: its successes (the return type), the status
+    that answers a repeat (`Idempotent-Replayed`), and its error bodies."""
+    found: dict[int, OpenAPIResponse] = {}
+    for status, description in success.items():
+        found[status] = {"description": description}
+        if status == replayed:
+            found[status]["headers"] = REPLAYED_HEADER  # type: ignore[typeddict-item]
     for status in errors:
+        description, model = _ERRORS[status]
         found[status] = {
-            "description": _ERRORS[status],
-            "content": {"application/json": {"model": ErrorBody}},
+            "description": description,
+            "content": {"application/json": {"model": model}},
         }
+        if status == 503:
+            found[status]["headers"] = RETRY_AFTER_HEADER  # type: ignore[typeddict-item]
     return found
 
 

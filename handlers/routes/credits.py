@@ -18,7 +18,21 @@ router = APIGatewayRouter()
 
 @router.post(
     "/orgs/<org_id>/enquiries",
-    responses=documented({201: "charged", 200: "a repeat: the first answer"}, 402, *COMMAND_ERRORS),
+    operation_id="consumeCredit",
+    tags=["Credits"],
+    summary="Charge one credit for a report",
+    description=(
+        "Charges one credit to the org and to the user, or refuses (402) with the reason. "
+        "An enquiry id is charged at most once per org: a repeat answers 200 with the "
+        "first answer and `Idempotent-Replayed: true`, and charges nothing. A refused "
+        "request is not remembered and may be tried again."
+    ),
+    responses=documented(
+        {201: "charged", 200: "a repeat: the first answer, nothing charged"},
+        402,
+        *COMMAND_ERRORS,
+        replayed=200,
+    ),
 )
 def consume_credit(org_id: OrgId, body: ConsumeBody) -> Response[Consumption]:
     result = get_ledger().consume_credit(org_id, user_id=body.user_id, enquiry_id=body.enquiry_id)
@@ -29,7 +43,19 @@ def consume_credit(org_id: OrgId, body: ConsumeBody) -> Response[Consumption]:
 
 @router.post(
     "/orgs/<org_id>/top-ups",
-    responses=documented({201: "granted", 200: "a repeat: the first answer"}, *COMMAND_ERRORS),
+    operation_id="topUp",
+    tags=["Credits"],
+    summary="Grant top-up credits",
+    description=(
+        "Adds credits to an org with a paid plan or a running trial; they expire at the "
+        "end of the month (or of the trial). With a `top_up_id`, a repeat answers 200 "
+        "with the first answer and `Idempotent-Replayed: true`, and adds nothing."
+    ),
+    responses=documented(
+        {201: "granted", 200: "a repeat: the first answer, nothing added"},
+        *COMMAND_ERRORS,
+        replayed=200,
+    ),
 )
 def top_up(org_id: OrgId, body: TopUpBody) -> Response[TopUp]:
     result = get_ledger().top_up(org_id, body.credits, top_up_id=body.top_up_id, note=body.note)

@@ -55,7 +55,7 @@ CASES = [
     ("GET", f"/orgs/{ORG}/events?after=abc", None, 422, "VALIDATION_ERROR"),
     ("GET", "/orgs/bad%20id", None, 422, "VALIDATION_ERROR"),
     ("GET", "/no/such/route", None, 404, "NOT_FOUND"),
-    ("DELETE", f"/orgs/{ORG}", None, 404, "NOT_FOUND"),
+    ("DELETE", f"/orgs/{ORG}", None, 405, "METHOD_NOT_ALLOWED"),
     # JSON the parser cannot read: nested too deep, an integer over the digit limit
     ("PUT", f"/orgs/{ORG}/plan", _nested(DEEP), 400, "BAD_REQUEST"),
     ("PUT", f"/orgs/{ORG}/user-limit", b'{"limit": ' + b"9" * 5000 + b"}", 400, "BAD_REQUEST"),

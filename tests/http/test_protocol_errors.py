@@ -21,6 +21,27 @@ def test_a_method_the_server_lacks_is_405(server: LedgerProcess, method: str, pa
     assert reply.headers["Allow"]
 
 
+@pytest.mark.parametrize(
+    ("method", "path", "allowed"),
+    [
+        ("PUT", "/health", "GET"),
+        ("DELETE", "/orgs/acme", "GET"),
+        ("GET", "/orgs/acme/plan", "PUT"),
+        ("PATCH", "/orgs/acme/enquiries", "POST"),
+    ],
+)
+def test_a_known_path_with_a_method_it_lacks_is_405(
+    server: LedgerProcess, method: str, path: str, allowed: str
+) -> None:
+    reply = call(server.base, method, path)
+    _assert_json_error(reply, 405, "METHOD_NOT_ALLOWED")
+    assert reply.headers["Allow"] == allowed
+
+
+def test_an_unknown_path_is_404(server: LedgerProcess) -> None:
+    _assert_json_error(call(server.base, "PUT", "/nothing/here"), 404, "NOT_FOUND")
+
+
 def test_an_over_long_url_is_414(server: LedgerProcess) -> None:
     _assert_json_error(call(server.base, "GET", "/" + "x" * 70_000), 414, "URI_TOO_LONG")
 

@@ -18,7 +18,7 @@ def test_health_and_openapi(server: LedgerProcess) -> None:
     paths = document["paths"]
     for path in ("/orgs/{org_id}/plan", "/orgs/{org_id}/enquiries", "/orgs/{org_id}/top-ups"):
         assert path in paths
-    error_body = {"$ref": "#/components/schemas/ErrorBody"}
+    error_body = {"$ref": "#/components/schemas/ValidationFailed"}
     for path, operations in paths.items():
         for method, operation in operations.items():
             if path.startswith("/orgs/"):  # every org route documents its error bodies

@@ -1,0 +1,69 @@
+"""The OpenAPI document as published at /openapi.json, and which methods a path takes."""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Literal
+
+from aws_lambda_powertools.event_handler import APIGatewayRestResolver
+from aws_lambda_powertools.event_handler.openapi.models import Tag
+from pydantic import BaseModel, ConfigDict
+
+_TAGS = [
+    Tag(name="Orgs", description="An org's plan, per-user limit and status."),
+    Tag(name="Credits", description="Charging, refunding and topping up credits."),
+    Tag(name="Usage", description="Monthly usage, from the projection."),
+    Tag(name="History", description="The events themselves, for auditors."),
+    Tag(name="Service", description="The API itself."),
+]
+DOCUMENT: dict[str, Any] = {
+    "title": "Credit ledger",
+    "version": "1.1.0",
+    "description": (
+        "Report credits of monthly plans and trials, per-user limits and top-ups, kept as "
+        'events. Every error has the body `{"error": {"code", "message"}}`, the codes '
+        "of each status listed in its schema. Commands that may be repeated (charging, "
+        "refunding, topping up with an id) answer a repeat with the first answer, status "
+        "200 and `Idempotent-Replayed: true`."
+    ),
+    "tags": _TAGS,
+}
+# Keywords whose value is a number; Powertools' document model turns integer bounds
+# into floats (1000.0, 4.6e18), which a generated client then reads as floats.
+_BOUNDS = {"minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf"}
+# Powertools' own validation-error shapes, which no route sends (each route documents
+# the 422 it sends instead).
+_UNSENT = ("HTTPValidationError", "ResponseValidationError", "ValidationError")
+
+
+class Health(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"status": "ok"}]})
+
+    status: Literal["ok"]
+
+
+def published(document: str) -> str:
+    found = json.loads(document)
+    found["paths"]["/health"]["get"]["responses"].pop("422", None)  # it takes no input
+    for name in _UNSENT:
+        found["components"]["schemas"].pop(name, None)
+    return json.dumps(_whole_bounds(found))
+
+
+def _whole_bounds(node: Any) -> Any:
+    if isinstance(node, dict):
+        return {
+            key: int(value)
+            if key in _BOUNDS and isinstance(value, float) and value.is_integer()
+            else _whole_bounds(value)
+            for key, value in node.items()
+        }
+    if isinstance(node, list):
+        return [_whole_bounds(item) for item in node]
+    return node
+
+
+def allowed_methods(app: APIGatewayRestResolver, path: str) -> list[str]:
+    """The methods of the routes whose pattern matches the path (none: no such path)."""
+    routes = app._static_routes + app._dynamic_routes
+    return sorted({route.method for route in routes if route.rule.match(path)})

@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict
 
 _TAGS = [
     Tag(name="Orgs", description="An org's plan, per-user limit and status."),
-    Tag(name="Credits", description="Charging, refunding and topping up credits."),
+    Tag(name="Credit", description="Charging, refunding and topping up credits."),
     Tag(name="Usage", description="Monthly usage, from the projection."),
     Tag(name="History", description="The events themselves, for auditors."),
     Tag(name="Service", description="The API itself."),

@@ -19,7 +19,7 @@ router = APIGatewayRouter()
 @router.post(
     "/orgs/<org_id>/enquiries",
     operation_id="consumeCredit",
-    tags=["Credits"],
+    tags=["Credit"],
     summary="Charge one credit for a report",
     description=(
         "Charges one credit to the org and to the user, or refuses (402) with the reason. "
@@ -44,7 +44,7 @@ def consume_credit(org_id: OrgId, body: ConsumeBody) -> Response[Consumption]:
 @router.post(
     "/orgs/<org_id>/top-ups",
     operation_id="topUp",
-    tags=["Credits"],
+    tags=["Credit"],
     summary="Grant top-up credits",
     description=(
         "Adds credits to an org with a paid plan or a running trial; they expire at the "

@@ -31,3 +31,47 @@ def test_every_reference_resolves(server: LedgerProcess) -> None:
     text = call(server.base, "GET", "/openapi.json").text
     names = set(re.findall(r'"#/components/schemas/([^"]+)"', text))
     assert names and names <= set(json.loads(text)["components"]["schemas"])
+
+
+def test_an_integral_number_is_an_integer(server: LedgerProcess) -> None:
+    """JSON Schema's integer is any number without a fraction: 5.0 is 5."""
+    assert call(server.base, "PUT", "/orgs/openapi-whole/plan", {"plan": "Basic"}).status == 200
+    reply = call(server.base, "PUT", "/orgs/openapi-whole/user-limit", raw=b'{"limit": 5.0}')
+    assert (reply.status, reply.json()["user_limit"]) == (200, 5)
+    reply = call(server.base, "POST", "/orgs/openapi-whole/top-ups", raw=b'{"credits": 2.5e1}')
+    assert (reply.status, reply.json()["credits"], reply.json()["limit"]) == (201, 25, 125)
+
+
+def test_every_operation_is_named_described_and_has_examples(server: LedgerProcess) -> None:
+    document = call(server.base, "GET", "/openapi.json").json()
+    schemas = document["components"]["schemas"]
+    for path, operations in document["paths"].items():
+        for method, operation in operations.items():
+            where = f"{method.upper()} {path}"
+            assert operation["operationId"].isalnum() and operation["tags"], where
+            assert operation["summary"] != where and operation["description"], where
+            bodies = [operation.get("requestBody", {}), *operation["responses"].values()]
+            for body in bodies:
+                for content in body.get("content", {}).values():
+                    name = content["schema"]["$ref"].rsplit("/", 1)[-1]
+                    assert schemas[name].get("examples"), f"{where}: {name}"
+
+
+def test_errors_list_their_codes_and_headers_are_documented(server: LedgerProcess) -> None:
+    document = call(server.base, "GET", "/openapi.json").json()
+    schemas = document["components"]["schemas"]
+    consume = document["paths"]["/orgs/{org_id}/enquiries"]["post"]["responses"]
+    refusal = schemas[consume["402"]["content"]["application/json"]["schema"]["$ref"][21:]]
+    detail = schemas[refusal["properties"]["error"]["$ref"][21:]]
+    assert set(detail["properties"]["code"]["enum"]) == {
+        "NO_PLAN",
+        "TRIAL_EXPIRED",
+        "TRIAL_LIMIT_REACHED",
+        "ORG_LIMIT_REACHED",
+        "USER_LIMIT_REACHED",
+    }
+    assert set(consume["200"]["headers"]) == {"Idempotent-Replayed"}
+    assert set(consume["503"]["headers"]) == {"Retry-After"}
+    history = schemas["HistoryPage"]["properties"]["events"]["items"]
+    assert history["discriminator"]["propertyName"] == "type"
+    assert {"PlanSet", "CreditConsumed", "TopUpGranted"} <= set(history["discriminator"]["mapping"])

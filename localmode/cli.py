@@ -1,4 +1,9 @@
-"""The `ledger` command: serve the API, and read-only views for support and auditors."""
+"""The `ledger` command: serve the API, and read-only views for support and auditors.
+
+Each command is a subparser with a `run(args) -> exit status` default; a module with
+several commands adds them with its own `add_commands(commands)`. Commands that print
+data take `--json` (one JSON document, or JSON lines); failures are one line on stderr.
+"""
 
 from __future__ import annotations
 
@@ -6,19 +11,21 @@ import argparse
 import json
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import asdict
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn, cast
 
 from localmode.errors import CommandError
 from localmode.settings import configure
 
 if TYPE_CHECKING:  # imported lazily at run time: `ledger --help` stays fast
-    from ledger import CreditLedger
+    from ledger import CreditLedger, LedgerError
 
 
 BROKEN_PIPE = 141  # what a shell reports for a command a closed pipe stopped
+DATA_DIR_ENV = "LEDGER_DATA_DIR"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -29,6 +36,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except CommandError as error:
         print(f"ledger: {error}", file=sys.stderr)
         return error.status
+    except KeyboardInterrupt:
+        return 130
     except BrokenPipeError:  # `ledger history ORG | head`: the reader has all it wants
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return BROKEN_PIPE
@@ -41,39 +50,101 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="ledger", description="The credit ledger.")
+    parser = _Parser(
+        prog="ledger",
+        description="The credit ledger: serve its API, or read its data for support and audits.",
+        epilog=_environment(),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"ledger {_version()}")
     commands = parser.add_subparsers(required=True, metavar="COMMAND")
 
-    serve = commands.add_parser("serve", help="run the HTTP API on this machine")
-    serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port", type=_port, default=8000)
+    serve = _command(commands, "serve", "run the HTTP API on this machine")
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (%(default)s)")
+    serve.add_argument(
+        "--port",
+        type=_port,
+        default=8000,
+        help="port to listen on; 0 picks a free one (%(default)s)",
+    )
     _data_dir(serve)
     serve.set_defaults(run=_serve)
 
-    status = commands.add_parser("status", help="an org's status, now or at a past moment")
-    status.add_argument("org_id")
+    status = _command(commands, "status", "an org's status, now or at a past moment")
+    status.add_argument("org_id", help="the org")
     status.add_argument(
-        "--at", type=_moment, help="ISO 8601 time with zone, e.g. 2026-11-05T12:00Z"
+        "--at", type=_moment, help="ISO 8601 time with zone, e.g. 2026-11-05T12:00Z (default: now)"
     )
+    _json(status, "the status as one JSON document")
     _data_dir(status)
     status.set_defaults(run=_status)
 
-    history = commands.add_parser("history", help="an org's events as a table")
-    history.add_argument("org_id")
-    history.add_argument("--json", action="store_true", help="one JSON object per line")
+    history = _command(commands, "history", "an org's events as a table")
+    history.add_argument("org_id", help="the org")
+    _json(history, "one JSON object per event, one per line")
     _data_dir(history)
     history.set_defaults(run=_history)
 
-    rebuild = commands.add_parser(
-        "rebuild", help="replay every event into a fresh projection; report differences"
+    rebuild = _command(
+        commands, "rebuild", "replay every event into a fresh projection; report differences"
     )
+    _json(rebuild, "the report as one JSON document")
     _data_dir(rebuild)
     rebuild.set_defaults(run=_rebuild)
     return parser
 
 
+def _command(commands: Any, name: str, summary: str) -> argparse.ArgumentParser:
+    """A subcommand whose help ends with the environment it reads."""
+    return cast(
+        argparse.ArgumentParser,
+        commands.add_parser(
+            name,
+            help=summary,
+            description=summary[0].upper() + summary[1:] + ".",
+            epilog=_environment(),
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+        ),
+    )
+
+
+def _environment() -> str:
+    from projections import settings
+
+    alerts = sorted(v for k, v in vars(settings).items() if k.endswith("_ENV"))
+    return "\n".join(
+        [
+            "environment:",
+            f"  {DATA_DIR_ENV:<30} the data dir when --data-dir is not given",
+            f"  {'LEDGER_ALERT_WEBHOOK_URL':<30} serve: also POST each alert to this URL",
+            f"  {'PERSISTENCE_MODULE':<30} another event store (adapters.dynamodb with",
+            f"  {'':<30} LEDGER_EVENTS_TABLE) instead of DATA_DIR/events.sqlite",
+            *(f"  {name:<30} an alert setting (docs/PROJECTIONS.md)" for name in alerts),
+        ]
+    )
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("credit-ledger")
+    except PackageNotFoundError:  # run from a checkout that was never installed
+        return "unknown"
+
+
+def _json(parser: argparse.ArgumentParser, what: str) -> None:
+    parser.add_argument("--json", action="store_true", help=f"print {what}")
+
+
 def _data_dir(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--data-dir", type=Path, default=Path(".ledger"))
+    default = os.environ.get(DATA_DIR_ENV) or ".ledger"
+    parser.add_argument(
+        "--data-dir",
+        type=Path,
+        default=Path(default),
+        help=f"where the ledger keeps its data (default: ${DATA_DIR_ENV}, else .ledger)",
+    )
 
 
 def _port(text: str) -> int:
@@ -83,7 +154,12 @@ def _port(text: str) -> int:
 
 
 def _moment(text: str) -> datetime:
-    moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    try:
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not an ISO 8601 time, e.g. 2026-11-05T12:00:00Z"
+        ) from None
     if moment.tzinfo is None:
         raise argparse.ArgumentTypeError("give a time zone, e.g. 2026-11-05T12:00:00Z")
     return moment
@@ -107,10 +183,24 @@ def _status(args: argparse.Namespace) -> int:
     try:
         status = _open_ledger(args.data_dir).status(args.org_id, at=args.at)
     except LedgerError as error:
-        print(f"{error.code}: {error.message}", file=sys.stderr)
-        return 1
-    print(status.model_dump_json(indent=2))
+        return _refused(error)
+    if args.json:
+        print(status.model_dump_json())
+        return 0
+    fields = status.model_dump(mode="json", exclude={"trial"})
+    trial = status.trial.model_dump(mode="json") if status.trial else {}
+    rows = [[name, "-" if value is None else str(value)] for name, value in fields.items()]
+    rows += [[f"trial {name}", str(value)] for name, value in trial.items()] or [["trial", "-"]]
+    _print_table(["field", "value"], rows)
     return 0
+
+
+def _refused(error: LedgerError) -> int:
+    """A refusal of the ledger as one line: exit 2 for a bad argument, else 1."""
+    from ledger.domain.errors import InvalidInput
+
+    print(f"ledger: {error.code}: {error.message}", file=sys.stderr)
+    return 2 if isinstance(error, InvalidInput) else 1
 
 
 def _history(args: argparse.Namespace) -> int:
@@ -134,8 +224,7 @@ def _history(args: argparse.Namespace) -> int:
                 break
             after = page.next_after
     except LedgerError as error:
-        print(f"{error.code}: {error.message}", file=sys.stderr)
-        return 1
+        return _refused(error)
     if not args.json:
         _print_table(["version", "occurred_at", "type", "data"], rows)
     return 0
@@ -156,9 +245,12 @@ def _rebuild(args: argparse.Namespace) -> int:
     path = args.data_dir / PROJECTIONS_FILE
     # No live projection yet: compared with an empty one, not a file made for it.
     live = SQLiteProjectionStore(path if path.is_file() else ":memory:")
-    report = rebuild_and_compare(ledger, live, settings, progress=_progress)
-    for line in report.differences:
-        print(line)
+    report = rebuild_and_compare(ledger, live, settings, progress=_progress())
+    if args.json:
+        print(json.dumps(asdict(report)))
+    else:
+        for line in report.differences:
+            print(line)
     found = f"{len(report.differences)} difference(s)" if report.differences else "no differences"
     print(
         f"rebuilt {report.orgs} orgs from {report.events} events: {found} from the live projection",
@@ -169,12 +261,23 @@ def _rebuild(args: argparse.Namespace) -> int:
     return 1 if report.differences else 0
 
 
-def _progress(done: int, total: int) -> None:
-    if total > 1000:  # only long runs need a progress line
-        percent = 100 * done // max(total, 1)
-        print(f"\rreplayed {done}/{total} events ({percent}%)", end="", file=sys.stderr)
-        if done >= total:
-            print(file=sys.stderr)
+def _progress() -> Callable[[int, int], None]:
+    """One line rewritten in place on a terminal; into a file or pipe, a line per tenth."""
+    shown = -1
+
+    def show(done: int, total: int) -> None:
+        nonlocal shown
+        if total <= 1000:  # only long runs need progress
+            return
+        percent = 100 * done // total
+        line = f"replayed {done}/{total} events ({percent}%)"
+        if sys.stderr.isatty():
+            print(f"\r{line}", end="\n" if done >= total else "", file=sys.stderr, flush=True)
+        elif percent // 10 > shown:
+            shown = percent // 10
+            print(line, file=sys.stderr, flush=True)
+
+    return show
 
 
 def _print_table(header: list[str], rows: list[list[str]]) -> None:

@@ -25,8 +25,9 @@ def _id(nullable: bool = False) -> apigw.JsonSchema:
 
 
 def _whole(low: int, high: int, nullable: bool = False) -> apigw.JsonSchema:
-    kind = [T.INTEGER, T.NULL] if nullable else T.INTEGER
-    return apigw.JsonSchema(type=kind, minimum=low, maximum=high)
+    # Draft 4's integer refuses 5.0; the API takes it as 5 (JSON Schema 2020-12's integer).
+    kind = [T.NUMBER, T.NULL] if nullable else T.NUMBER
+    return apigw.JsonSchema(type=kind, multiple_of=1, minimum=low, maximum=high)
 
 
 # Model name -> schema of the body of the route that names it.

@@ -76,6 +76,10 @@ def recent_pace(balance: Balance, at: datetime, settings: AlertSettings = _DEFAU
         so_far = float(_used_on(balance, today))
         return Pace(so_far, so_far, 0, today, (elapsed - today * DAY) / DAY, weekdays_only)
     per_day = max(0.0, sum(counts) / len(counts))  # refunds may leave a day below zero
+    so_far = _used_on(balance, today)
+    if so_far > per_day and _counts(balance, today, weekdays_only):
+        counts.append(so_far)  # today is worth at least what it has used
+        per_day = sum(counts) / len(counts)
     variance = 0.0
     if len(counts) >= 2:
         variance = sum((c - per_day) ** 2 for c in counts) / (len(counts) - 1)

@@ -115,11 +115,11 @@ def _environment() -> str:
     return "\n".join(
         [
             "environment:",
-            f"  {DATA_DIR_ENV:<30} the data dir when --data-dir is not given",
-            f"  {'LEDGER_ALERT_WEBHOOK_URL':<30} serve: also POST each alert to this URL",
-            f"  {'PERSISTENCE_MODULE':<30} another event store (adapters.dynamodb with",
-            f"  {'':<30} LEDGER_EVENTS_TABLE) instead of DATA_DIR/events.sqlite",
-            *(f"  {name:<30} an alert setting (docs/PROJECTIONS.md)" for name in alerts),
+            f"  {DATA_DIR_ENV:<32} the data dir when --data-dir is not given",
+            f"  {'LEDGER_ALERT_WEBHOOK_URL':<32} serve: also POST each alert to this URL",
+            f"  {'PERSISTENCE_MODULE':<32} another event store (adapters.dynamodb with",
+            f"  {'':<32} LEDGER_EVENTS_TABLE) instead of DATA_DIR/events.sqlite",
+            *(f"  {name:<32} an alert setting (NearLimit and its forecast)" for name in alerts),
         ]
     )
 

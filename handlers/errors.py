@@ -16,7 +16,6 @@ MAX_BODY_BYTES = 16 * 1024
 # (a top-up without a running plan is a 409, where a consume is refused, 402).
 Statuses = list[tuple[type[errors.LedgerError], int]]
 STATUS: Statuses = [
-    (errors.NoRunningPlan, 402),
     (errors.CreditRefused, 402),
     (errors.Conflict, 409),
     (errors.InvalidInput, 422),

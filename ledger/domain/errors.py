@@ -14,8 +14,12 @@ class LedgerError(Exception):
         self.message = message
 
 
-class NoRunningPlan(LedgerError):
-    """The org has no plan to use credits from or to top up."""
+class CreditRefused(LedgerError):
+    """The org may not use a credit now."""
+
+
+class NoRunningPlan(CreditRefused):
+    """The org has no plan, or its trial is over: no credits to use or to top up."""
 
 
 class NoPlan(NoRunningPlan):
@@ -24,10 +28,6 @@ class NoPlan(NoRunningPlan):
 
 class TrialExpired(NoRunningPlan):
     code = "TRIAL_EXPIRED"
-
-
-class CreditRefused(LedgerError):
-    """No credit is left to use: the trial's, the org's this month, or the user's."""
 
 
 class TrialLimitReached(CreditRefused):

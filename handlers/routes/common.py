@@ -20,9 +20,9 @@ OrgId = Annotated[
 ]
 
 
-def _codes(kind: type[errors.LedgerError]) -> tuple[str, ...]:
-    """Every code the domain raises under a kind of error, so a new error is documented."""
-    found, pending = set(), [kind]
+def _codes(*kinds: type[errors.LedgerError]) -> tuple[str, ...]:
+    """Every code the domain raises under kinds of error, so a new error is documented."""
+    found, pending = set(), list(kinds)
     while pending:
         cls = pending.pop()
         found.add(cls.code)
@@ -55,7 +55,12 @@ _ERRORS: dict[int, tuple[str, type[BaseModel]]] = {
     ),
     409: (
         "the command conflicts with the org's state; the code says how",
-        _error_model("Conflict", _codes(errors.Conflict), "e-1 was charged to another user"),
+        # A top-up without a running plan is answered 409 (handlers.routes.credits).
+        _error_model(
+            "Conflict",
+            _codes(errors.Conflict, errors.NoRunningPlan),
+            "e-1 was charged to another user",
+        ),
     ),
     413: (
         "the body is over 16 KiB",

@@ -11,7 +11,7 @@ from aws_lambda_powertools.event_handler.router import APIGatewayRouter
 from handlers.history import HistoryPage
 from handlers.routes.common import COMMAND_ERRORS, READ_ERRORS, OrgId, documented, json_response
 from handlers.schemas import SetPlanBody, SetUserLimitBody
-from handlers.wiring import get_ledger
+from handlers.wiring import services
 from ledger.models import OrgStatus
 from ledger.validation import MAX_VERSION
 
@@ -31,7 +31,7 @@ router = APIGatewayRouter()
     responses=documented({200: "the org's status after the change"}, *COMMAND_ERRORS),
 )
 def set_plan(org_id: OrgId, body: SetPlanBody) -> Response[OrgStatus]:
-    return json_response(get_ledger().set_plan(org_id, body.plan))
+    return json_response(services().ledger.set_plan(org_id, body.plan))
 
 
 @router.put(
@@ -46,7 +46,7 @@ def set_plan(org_id: OrgId, body: SetPlanBody) -> Response[OrgStatus]:
     responses=documented({200: "the org's status after the change"}, *COMMAND_ERRORS),
 )
 def set_user_limit(org_id: OrgId, body: SetUserLimitBody) -> Response[OrgStatus]:
-    return json_response(get_ledger().set_user_limit(org_id, body.limit))
+    return json_response(services().ledger.set_user_limit(org_id, body.limit))
 
 
 @router.get(
@@ -58,7 +58,7 @@ def set_user_limit(org_id: OrgId, body: SetUserLimitBody) -> Response[OrgStatus]
     responses=documented({200: "the org's status"}, *READ_ERRORS),
 )
 def get_status(org_id: OrgId) -> Response[OrgStatus]:
-    return json_response(get_ledger().status(org_id))
+    return json_response(services().ledger.status(org_id))
 
 
 @router.get(
@@ -80,4 +80,4 @@ def get_events(
     ] = 0,
     limit: Annotated[int, Query(ge=1, le=1000, description="events on the page at most")] = 100,
 ) -> Response[HistoryPage]:
-    return json_response(get_ledger().history(org_id, after=after, limit=limit))
+    return json_response(services().ledger.history(org_id, after=after, limit=limit))

@@ -101,16 +101,21 @@ def test_a_new_month_starts_with_no_top_up_paid(ledger: CreditLedger, clock: Fak
     assert paid_by(ledger, "acme")[21:] == [PLAN] * 100 + [TOP_UP]
 
 
+@pytest.mark.usefixtures("many_commands")
 def test_a_reload_decides_as_the_live_copy(make_shared: LedgerFactory, clock: FakeClock) -> None:
-    """Another process (a cold load from the store) counts the kinds as recorded."""
+    """Another process, loading from the store's snapshot (every 100 events) and the
+    events after it, counts the kinds as recorded and decides the same."""
     first = make_shared(clock)
     first.set_plan("acme", "Lite")
     first.top_up("acme", 1)
     use(first, "acme", 21)
     first.set_plan("acme", "Basic")
+    use(first, "acme", 78)  # version 103: a snapshot at 100
     clock.advance(seconds=1)
-    use(make_shared(clock), "acme", 1)
-    assert paid_by(first, "acme")[-2:] == [TOP_UP, PLAN]
+    other = make_shared(clock)
+    use(other, "acme", 2)
+    refused(other, "acme", "ORG_LIMIT_REACHED", lambda: use(other, "acme", 1))
+    assert paid_by(first, "acme") == [PLAN] * 20 + [TOP_UP] + [PLAN] * 80
 
 
 def test_recorded_kinds_are_history(clock: FakeClock) -> None:

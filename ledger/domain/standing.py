@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from ledger.domain.periods import TRIAL_PERIOD
+
 # Which kind of credit paid for a report (CreditConsumed.paid_by).
 PLAN = "plan"
 TOP_UP = "top_up"
@@ -13,7 +15,7 @@ TOP_UP = "top_up"
 @dataclass(frozen=True)
 class Standing:
     plan: str | None
-    period: str | None  # "YYYY-MM", "trial", or None without a plan
+    period: str | None  # "YYYY-MM", TRIAL_PERIOD, or None without a plan
     allowance: int
     top_up_credits: int
     used: int
@@ -46,4 +48,4 @@ class Standing:
 
     @property
     def is_trial(self) -> bool:
-        return self.trial_started_at is not None and self.period == "trial"
+        return self.trial_started_at is not None and self.period == TRIAL_PERIOD

@@ -34,7 +34,10 @@ class UserLimitSetData(_Data):
 class CreditConsumedData(_Data):
     enquiry_id: str
     user_id: str
-    paid_by: Literal["plan", "top_up"] = Field(description="which kind of credit paid")
+    paid_by: Literal["plan", "top_up"] = Field(
+        description="which kind of credit paid: plan while the plan-paid reports of the period"
+        " are fewer than the allowance in force, else top_up"
+    )
 
 
 class TopUpGrantedData(_Data):

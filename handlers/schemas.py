@@ -37,7 +37,7 @@ class SetUserLimitBody(BaseModel):
     model_config = _example(limit=50)
 
     limit: Annotated[StrictInt, Field(ge=0, le=MAX_USER_LIMIT), Integral] | None = Field(
-        description="credits each user may use per period; `null` removes the limit"
+        description=f"reports each user may use per period, 0 to {MAX_USER_LIMIT}; null: no limit"
     )
 
 

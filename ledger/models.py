@@ -58,6 +58,7 @@ class HistoryEvent(BaseModel):
     type: str
     occurred_at: datetime
     data: dict[str, Any]
+    hash: str | None = None  # SHA-256 of the org's hash chain (see ledger.domain.chain)
 
 
 class History(BaseModel):

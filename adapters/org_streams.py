@@ -13,7 +13,7 @@ from typing import Any
 from eventsourcing.sqlite import SQLiteAggregateRecorder
 from eventsourcing.utils import get_topic
 
-from ledger.audit import head, org_name
+from ledger.audit import digest_of, org_name
 from ledger.domain.org import Org, org_uuid
 
 ORG_TOPIC = get_topic(Org) + "."
@@ -82,12 +82,12 @@ def org_histories(ledger: Any, org_ids: Sequence[str] = ()) -> list[tuple[str, l
 def digest_lines(
     ledger: Any, org_ids: Sequence[str] = ()
 ) -> tuple[list[dict[str, Any]], list[str]]:
-    """Every org's digest (or the named orgs'), and the named orgs that have no history."""
-    lines, missing = [], []
-    for org_id, events in org_histories(ledger, org_ids):
-        found = head(org_id, events)
-        if found is None:
-            missing.append(org_id)
-        else:
-            lines.append(found.line())
+    """Every org's digest (or the named orgs'), by org id, and the named orgs that
+    have no history."""
+    keys = [org_uuid(org_id) for org_id in org_ids] if org_ids else org_keys(ledger.recorder)
+    found = [(key, digest_of(ledger.events, key)) for key in keys]
+    missing = [
+        org_id for org_id, (_, digest) in zip(org_ids, found, strict=False) if digest is None
+    ]
+    lines = sorted((d.line() for _, d in found if d is not None), key=lambda line: line["org_id"])
     return lines, missing

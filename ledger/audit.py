@@ -11,27 +11,13 @@ from __future__ import annotations
 
 import csv
 import io
+import uuid
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import Any, Protocol
 
 from ledger.domain import chain, errors
-
-if TYPE_CHECKING:
-    from ledger.models import History, HistoryEvent
-
-# The library's own fields of an event; the rest of it is the event's data.
-ENVELOPE = frozenset(("originator_id", "originator_version", "timestamp", "originator_topic"))
-HASH_FIELD = "hash"
-
-
-class EventReader(Protocol):
-    def org_events(self, org_id: str, after: int = 0, limit: int | None = None) -> Iterator[Any]:
-        """The org's events after a version, oldest first."""
-        ...
-
-    def history(self, org_id: str, after: int = 0, limit: int = 100) -> History: ...
 
 
 @dataclass(frozen=True)
@@ -83,22 +69,13 @@ class Break:
         return f"org {self.org_id}: version {self.version} {self.reason}"
 
 
-def event_data(event: Any) -> dict[str, Any]:
-    return {k: v for k, v in vars(event).items() if k not in ENVELOPE and k != HASH_FIELD}
-
-
-def stored_hash(event: Any) -> str | None:
-    found = getattr(event, HASH_FIELD, None)
-    return found if isinstance(found, str) else None
-
-
 def view(org_id: str, event: Any, hash_: str) -> ChainedEvent:
     return ChainedEvent(
         org_id=org_id,
         version=event.originator_version,
         type=type(event).__name__,
         occurred_at=chain.moment_text(event.timestamp),
-        data=chain.plain(event_data(event)),
+        data=chain.plain(chain.event_data(event)),
         hash=hash_,
     )
 
@@ -113,8 +90,8 @@ def links(
     so an altered event breaks the chain at itself, not at every later one.
     """
     for event in events:
-        computed = chain.link(previous, view(org_id, event, "").document())
-        shown = view(org_id, event, stored_hash(event) or computed)
+        computed = chain.link(previous, chain.event_document(org_id, event))
+        shown = view(org_id, event, chain.stored_hash(event) or computed)
         yield event, shown, computed
         previous = shown.hash
 
@@ -124,10 +101,11 @@ def hashed(
     events: Iterable[Any],
     start: datetime | None = None,
     end: datetime | None = None,
+    previous: str = chain.GENESIS,
 ) -> Iterator[ChainedEvent]:
     """The events with their hashes; only those from `start` (inclusive) to `end`
     (exclusive) when given, though every earlier one is read for its hash."""
-    for event, shown, _ in links(org_id, events):
+    for event, shown, _ in links(org_id, events, previous):
         if end is not None and event.timestamp >= end:
             return
         if start is None or event.timestamp >= start:
@@ -142,9 +120,9 @@ def first_break(org_id: str, events: Iterable[Any]) -> Break | None:
             return Break(org_id, expected, f"is missing (the next event is {shown.version})")
         if shown.hash != computed:
             return Break(org_id, shown.version, "does not match its hash")
-        if hashes_stored and stored_hash(event) is None:
+        if hashes_stored and chain.stored_hash(event) is None:
             return Break(org_id, shown.version, "has lost its stored hash")
-        hashes_stored = hashes_stored or stored_hash(event) is not None
+        hashes_stored = hashes_stored or chain.stored_hash(event) is not None
         expected += 1
     if expected == 1:
         return Break(org_id, 1, "is missing (the org has no events)")
@@ -173,22 +151,48 @@ def check_against(digest: Digest, events: Iterable[Any]) -> Break | None:
 # --- over the ledger's store ---------------------------------------------------
 
 
-def digest(ledger: EventReader, org_id: str) -> Digest:
-    found = head(org_id, ledger.org_events(org_id))
-    if found is None:
-        raise errors.OrgNotFound(f"org {org_id} has no history")
-    return found
+class EventStore(Protocol):
+    """The application's event store, as far as the audits read it."""
+
+    def get(
+        self,
+        originator_id: uuid.UUID,
+        *,
+        gt: int | None = None,
+        lte: int | None = None,
+        desc: bool = False,
+        limit: int | None = None,
+    ) -> Iterable[Any]: ...
 
 
-def history(ledger: EventReader, org_id: str, after: int = 0, limit: int = 100) -> History:
-    """A page of the org's history with each event's hash (see CreditLedger.history)."""
-    page: History = ledger.history(org_id, after=after, limit=limit)
-    if not page.events:
-        return page
-    last = page.events[-1].version
-    by_version = {e.version: e.hash for e in hashed(org_id, ledger.org_events(org_id, limit=last))}
-    events = [e.model_copy(update={"hash": by_version[e.version]}) for e in page.events]
-    return page.model_copy(update={"events": events})
+def hash_at(store: EventStore, key: uuid.UUID, org_id: str, version: int) -> str:
+    """The hash of the org's event at a version (64 zeros at 0): the one it was
+    saved with, or else the one its history gives."""
+    if version == 0:
+        return chain.GENESIS
+    for event in store.get(key, gt=version - 1, lte=version):
+        stored = chain.stored_hash(event)
+        if stored is not None:
+            return stored
+    found = head(org_id, store.get(key, lte=version))
+    if found is None or found.version != version:
+        raise errors.OrgNotFound(f"org {org_id} has no version {version}")
+    return found.hash
+
+
+def digest_of(store: EventStore, key: uuid.UUID) -> Digest | None:
+    """An org's digest: its latest event's stored hash (two reads), or, when that
+    event was written before hashes were stored, the hash its history gives."""
+    first = list(store.get(key, limit=1))
+    if not first:
+        return None
+    org_id = org_name(first, key)
+    for last in store.get(key, desc=True, limit=1):
+        stored = chain.stored_hash(last)
+        if stored is not None:
+            moment = chain.moment_text(last.timestamp)
+            return Digest(org_id, last.originator_version, stored, moment)
+    return head(org_id, store.get(key))
 
 
 CSV_COLUMNS = ("org_id", "version", "type", "occurred_at", "data", "hash")
@@ -209,8 +213,8 @@ def _csv_row(cells: Sequence[Any]) -> str:
     return out.getvalue()
 
 
-def history_line(org_id: str, event: HistoryEvent) -> dict[str, Any]:
-    """A history page's event as an export line."""
+def history_line(org_id: str, event: Any) -> dict[str, Any]:
+    """A history page's event (ledger.models.HistoryEvent) as an export line."""
     doc = chain.document(org_id, event.version, event.type, event.occurred_at, event.data)
     return {**doc, "hash": event.hash}
 

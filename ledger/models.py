@@ -58,7 +58,7 @@ class HistoryEvent(BaseModel):
     type: str
     occurred_at: datetime
     data: dict[str, Any]
-    hash: str | None = None  # SHA-256 of the org's hash chain (see ledger.domain.chain)
+    hash: str  # the event's hash in the org's chain (see ledger.domain.chain)
 
 
 class History(BaseModel):

@@ -117,14 +117,14 @@ def _status(args: argparse.Namespace) -> int:
 
 
 def _history(args: argparse.Namespace) -> int:
-    from ledger import LedgerError, audit
+    from ledger import LedgerError
 
     ledger = _open_ledger(args.data_dir)
     after = 0
     rows: list[list[str]] = []
     try:
         while True:
-            page = audit.history(ledger, args.org_id, after=after, limit=1000)
+            page = ledger.history(args.org_id, after=after, limit=1000)
             for event in page.events:
                 if args.json:
                     print(event.model_dump_json())

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from ledger import CreditLedger
+from ledger import CreditLedger, audit
 from ledger.domain.org import org_uuid
 
 Row = tuple[str, dict[str, Any]]  # topic, state
@@ -18,6 +18,7 @@ class StoredEvents:
     """An org's stored events, edited under the ledger's feet (SQLite or DynamoDB)."""
 
     def __init__(self, ledger: CreditLedger, org_id: str) -> None:
+        self.ledger = ledger
         self.recorder: Any = ledger.recorder
         self.key = org_uuid(org_id)
         self.dynamodb = hasattr(self.recorder, "client")
@@ -65,6 +66,23 @@ class StoredEvents:
     def edit(self, version: int, **changes: Any) -> None:
         topic, state = self.get(version)
         self.put(version, (topic, {**state, **changes}))
+
+    def versions(self) -> list[int]:
+        return [event.originator_version for event in self.ledger.events.get(self.key)]
+
+    def strip_hashes(self) -> None:
+        """As the events were before hashes were stored with them."""
+        for version in self.versions():
+            topic, state = self.get(version)
+            state.pop("hash", None)
+            self.put(version, (topic, state))
+
+    def rehash(self, org_id: str) -> None:
+        """Stores the hashes the edited history gives, as someone covering their tracks would."""
+        self.strip_hashes()
+        for event in list(audit.hashed(org_id, self.ledger.events.get(self.key))):
+            topic, state = self.get(event.version)
+            self.put(event.version, (topic, {**state, "hash": event.hash}))
 
     def _key(self, version: int) -> dict[str, Any]:
         return {"stream_id": {"S": str(self.key)}, "version": {"N": str(version)}}

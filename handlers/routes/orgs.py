@@ -10,7 +10,14 @@ from aws_lambda_powertools.event_handler.openapi.params import Query
 from aws_lambda_powertools.event_handler.router import APIGatewayRouter
 from pydantic import BaseModel
 
-from handlers.routes.common import COMMAND_ERRORS, READ_ERRORS, OrgId, documented, json_response
+from handlers.routes.common import (
+    COMMAND_ERRORS,
+    READ_ERRORS,
+    OrgId,
+    actor,
+    documented,
+    json_response,
+)
 from handlers.schemas import SetPlanBody, SetUserLimitBody
 from handlers.wiring import get_ledger
 from ledger import audit
@@ -22,12 +29,15 @@ router = APIGatewayRouter()
 
 @router.put("/orgs/<org_id>/plan", responses=documented({200: "org status"}, *COMMAND_ERRORS))
 def set_plan(org_id: OrgId, body: SetPlanBody) -> Response[OrgStatus]:
-    return json_response(get_ledger().set_plan(org_id, body.plan))
+    who = actor(router.current_event)
+    return json_response(get_ledger().set_plan(org_id, body.plan, actor=who, reason=body.reason))
 
 
 @router.put("/orgs/<org_id>/user-limit", responses=documented({200: "org status"}, *COMMAND_ERRORS))
 def set_user_limit(org_id: OrgId, body: SetUserLimitBody) -> Response[OrgStatus]:
-    return json_response(get_ledger().set_user_limit(org_id, body.limit))
+    who = actor(router.current_event)
+    found = get_ledger().set_user_limit(org_id, body.limit, actor=who, reason=body.reason)
+    return json_response(found)
 
 
 @router.get("/orgs/<org_id>", responses=documented({200: "org status"}, *READ_ERRORS))
@@ -58,7 +68,7 @@ def get_events(
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
     format_: Annotated[Literal["json", "csv"], Query(alias="format")] = "json",
 ) -> Response[Any]:
-    page = audit.history(get_ledger(), org_id, after=after, limit=limit)
+    page = get_ledger().history(org_id, after=after, limit=limit)
     if format_ == "json":
         return json_response(page)
     lines = [audit.history_line(org_id, event) for event in page.events]
@@ -79,4 +89,4 @@ class OrgDigest(BaseModel):
     responses=documented({200: "the head of the org's hash chain"}, *READ_ERRORS),
 )
 def get_digest(org_id: OrgId) -> Response[OrgDigest]:
-    return json_response(OrgDigest(**audit.digest(get_ledger(), org_id).line()))
+    return json_response(OrgDigest(**get_ledger().digest(org_id).line()))

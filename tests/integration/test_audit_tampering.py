@@ -111,34 +111,80 @@ def _edit_time(events: StoredEvents, version: int) -> None:
     events.put(version, (topic, state))
 
 
+def _edit_without_hash(events: StoredEvents) -> None:
+    topic, state = events.get(7)
+    del state["hash"]
+    events.put(7, (topic, {**state, "limit": 1000}))
+
+
 def _insert(events: StoredEvents) -> None:
     _shift(events, 5, 7, by=1)
     topic, state = events.get(4)
     events.put(5, (topic, {**state, "enquiry_id": "e-forged"}))
 
 
-TAMPERING: dict[str, Callable[[StoredEvents], None]] = {
-    "data changed": lambda events: events.edit(4, user_id="u-other"),
-    "time changed": lambda events: _edit_time(events, 3),
-    "last deleted": lambda events: events.delete(7),
-    "middle deleted": lambda events: _shift(events, 5, 7, by=-1),
-    "two reordered": lambda events: _swap(events, 4, 5),
-    "one inserted": _insert,
+# How the store is changed, and the first version that no longer verifies.
+TAMPERING: dict[str, tuple[Callable[[StoredEvents], None], int]] = {
+    "data changed": (lambda events: events.edit(4, user_id="u-other"), 4),
+    "time changed": (lambda events: _edit_time(events, 3), 3),
+    "middle deleted": (lambda events: _shift(events, 5, 7, by=-1), 4),
+    "two reordered": (lambda events: _swap(events, 4, 5), 4),
+    "one inserted": (_insert, 5),
+    "hash dropped from an edited last event": (_edit_without_hash, 7),
 }
 
 
 @pytest.mark.parametrize("how", TAMPERING)
-def test_a_tampered_history_does_not_lead_to_its_digest(
+def test_a_tampered_stored_event_is_named(
     make_ledger: LedgerFactory, clock: FakeClock, cli, tmp_path: Path, capsys, how: str
 ) -> None:
     ledger = make_ledger(clock)
     fill(ledger, clock)
-    _, digests, _ = cli("digest", capsys=capsys)
-    TAMPERING[how](StoredEvents(ledger, "acme"))
-    status, out, err = cli("verify", "--digests", str(_save(tmp_path, digests)), capsys=capsys)
+    tamper, version = TAMPERING[how]
+    tamper(StoredEvents(ledger, "acme"))
+    status, out, err = cli("verify", capsys=capsys)
     assert status == 1
-    assert out.startswith("org acme: version ") and "beta" not in out
+    assert out.startswith(f"org acme: version {version} ") and out.count("\n") == 1
     assert err == "ledger: 1 of 2 org(s) do not verify\n"
+    if how.startswith("hash dropped"):
+        return  # an export carries a hash for every event; only the store shows one is gone
+    _, export, _ = cli("export", "acme", capsys=capsys)
+    found, said = run_verifier(tmp_path, export)
+    assert (found, said) == (1, f"org acme: version {version} does not match its hash\n")
+
+
+def test_a_deleted_last_event_is_caught_against_a_digest_kept_earlier(
+    make_ledger: LedgerFactory, clock: FakeClock, cli, tmp_path: Path, capsys
+) -> None:
+    ledger = make_ledger(clock)
+    fill(ledger, clock)
+    _, digests, _ = cli("digest", capsys=capsys)
+    StoredEvents(ledger, "acme").delete(7)
+    assert cli("verify", capsys=capsys)[0] == 0  # a chain cut short is still a chain
+    status, out, _ = cli("verify", "--digests", str(_save(tmp_path, digests)), capsys=capsys)
+    assert (status, out) == (
+        1,
+        "org acme: version 7 is gone: the history is shorter than its digest\n",
+    )
+    _, export, _ = cli("export", "acme", capsys=capsys)
+    said = "org acme: version 7 does not lead to the digest kept\n"
+    assert run_verifier(tmp_path, export, digests) == (1, said)
+
+
+@pytest.mark.parametrize("how", [h for h in TAMPERING if not h.startswith("hash dropped")])
+def test_a_history_rewritten_with_fresh_hashes_does_not_lead_to_its_digest(
+    make_ledger: LedgerFactory, clock: FakeClock, cli, tmp_path: Path, capsys, how: str
+) -> None:
+    """Someone who can write the store and recompute every hash (an administrator)."""
+    ledger = make_ledger(clock)
+    fill(ledger, clock)
+    _, digests, _ = cli("digest", capsys=capsys)
+    events = StoredEvents(ledger, "acme")
+    TAMPERING[how][0](events)
+    events.rehash("acme")
+    assert cli("verify", capsys=capsys)[0] == 0
+    status, out, _ = cli("verify", "--digests", str(_save(tmp_path, digests)), capsys=capsys)
+    assert status == 1 and out.startswith("org acme: version ")
     _, export, _ = cli("export", "acme", capsys=capsys)
     found, said = run_verifier(tmp_path, export, digests)
     assert found == 1 and said.startswith("org acme: version ")

@@ -8,7 +8,7 @@ from aws_lambda_powertools.metrics import MetricUnit
 
 from handlers import metric_names
 from handlers.observability import metrics
-from handlers.routes.common import COMMAND_ERRORS, OrgId, documented, json_response
+from handlers.routes.common import COMMAND_ERRORS, OrgId, actor, documented, json_response
 from handlers.schemas import ConsumeBody, TopUpBody
 from handlers.wiring import get_ledger
 from ledger.models import Consumption, TopUp
@@ -32,5 +32,12 @@ def consume_credit(org_id: OrgId, body: ConsumeBody) -> Response[Consumption]:
     responses=documented({201: "granted", 200: "a repeat: the first answer"}, *COMMAND_ERRORS),
 )
 def top_up(org_id: OrgId, body: TopUpBody) -> Response[TopUp]:
-    result = get_ledger().top_up(org_id, body.credits, top_up_id=body.top_up_id, note=body.note)
+    result = get_ledger().top_up(
+        org_id,
+        body.credits,
+        top_up_id=body.top_up_id,
+        note=body.note,
+        actor=actor(router.current_event),
+        reason=body.reason,
+    )
     return json_response(result, status=200 if result.replayed else 201, replayed=result.replayed)

@@ -13,6 +13,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from eventsourcing.persistence import OperationalError
 
 from handlers import errors, metric_names
+from handlers.actor import with_actor
 from handlers.observability import logger, metrics, tracer
 from handlers.paths import decoded_path
 from handlers.query_params import refuse_undefined
@@ -34,7 +35,7 @@ def create_app(swagger: bool = False) -> APIGatewayRestResolver:
     app = RequestScopedResolver(enable_validation=True, json_body_deserializer=errors.read_json)
     for router in (orgs.router, credits.router, usage.router):
         app.include_router(router)
-    app.use([refuse_undefined])
+    app.use([refuse_undefined, with_actor])
     if swagger:
         app.enable_swagger(path="/swagger", title=TITLE, version=VERSION)
     _add_service_routes(app)

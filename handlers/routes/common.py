@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Annotated, Any
 
 from aws_lambda_powertools.event_handler import Response, content_types
@@ -45,16 +44,6 @@ def documented(success: dict[int, str], *errors: int) -> dict[int, OpenAPIRespon
             "content": {"application/json": {"model": ErrorBody}},
         }
     return found
-
-
-def actor(event: Mapping[str, Any]) -> str | None:
-    """Who asked: the caller's IAM identity as API Gateway signed it (the user's
-    or role's ARN). Never read from the body or a header: on AWS only API
-    Gateway writes the request context. `ledger serve` puts its `X-Actor`
-    header there (localmode.gateway)."""
-    identity = (event.get("requestContext") or {}).get("identity") or {}
-    found = identity.get("userArn") or identity.get("caller")
-    return found if isinstance(found, str) and found else None
 
 
 def json_response(model: BaseModel, status: int = 200, replayed: bool = False) -> Response[Any]:

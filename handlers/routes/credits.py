@@ -7,8 +7,9 @@ from aws_lambda_powertools.event_handler.router import APIGatewayRouter
 from aws_lambda_powertools.metrics import MetricUnit
 
 from handlers import metric_names
+from handlers.actor import current_actor
 from handlers.observability import metrics
-from handlers.routes.common import COMMAND_ERRORS, OrgId, actor, documented, json_response
+from handlers.routes.common import COMMAND_ERRORS, OrgId, documented, json_response
 from handlers.schemas import ConsumeBody, TopUpBody
 from handlers.wiring import get_ledger
 from ledger.models import Consumption, TopUp
@@ -37,7 +38,7 @@ def top_up(org_id: OrgId, body: TopUpBody) -> Response[TopUp]:
         body.credits,
         top_up_id=body.top_up_id,
         note=body.note,
-        actor=actor(router.current_event),
+        actor=current_actor(),
         reason=body.reason,
     )
     return json_response(result, status=200 if result.replayed else 201, replayed=result.replayed)

@@ -10,11 +10,11 @@ from aws_lambda_powertools.event_handler.openapi.params import Query
 from aws_lambda_powertools.event_handler.router import APIGatewayRouter
 from pydantic import BaseModel
 
+from handlers.actor import current_actor
 from handlers.routes.common import (
     COMMAND_ERRORS,
     READ_ERRORS,
     OrgId,
-    actor,
     documented,
     json_response,
 )
@@ -29,13 +29,13 @@ router = APIGatewayRouter()
 
 @router.put("/orgs/<org_id>/plan", responses=documented({200: "org status"}, *COMMAND_ERRORS))
 def set_plan(org_id: OrgId, body: SetPlanBody) -> Response[OrgStatus]:
-    who = actor(router.current_event)
+    who = current_actor()
     return json_response(get_ledger().set_plan(org_id, body.plan, actor=who, reason=body.reason))
 
 
 @router.put("/orgs/<org_id>/user-limit", responses=documented({200: "org status"}, *COMMAND_ERRORS))
 def set_user_limit(org_id: OrgId, body: SetUserLimitBody) -> Response[OrgStatus]:
-    who = actor(router.current_event)
+    who = current_actor()
     found = get_ledger().set_user_limit(org_id, body.limit, actor=who, reason=body.reason)
     return json_response(found)
 

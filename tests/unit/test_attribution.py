@@ -105,3 +105,14 @@ def test_an_actor_in_the_body_or_a_bad_reason_is_422(
 ) -> None:
     status, answer = call("PUT" if "top-ups" not in path else "POST", path, body, {})
     assert (status, answer["error"]["code"]) == (422, "VALIDATION_ERROR")
+
+
+def test_the_actor_is_the_resolving_requests_when_other_resolvers_exist(
+    memory_ledger: CreditLedger,
+) -> None:
+    """`ledger serve` gives each thread its own resolver: the routers then point at
+    the last one made, which must not lend its request's identity to another."""
+    other = api.create_app()
+    other.resolve(proxy_event("GET", "/health", {"X-Actor": "someone-else"}, None), None)
+    assert call("PUT", "/orgs/acme/plan", {"plan": "Basic"}, {}, {"userArn": ROLE})[0] == 200
+    assert data(memory_ledger)[1]["actor"] == ROLE

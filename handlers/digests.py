@@ -18,7 +18,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from adapters.org_streams import digest_lines
 from handlers.observability import logger, trace_calls, tracer
-from handlers.wiring import get_ledger
+from handlers.wiring import services
 
 BUCKET_ENV = "LEDGER_DIGEST_BUCKET"
 PREFIX = "digests/"
@@ -29,7 +29,7 @@ def object_key(moment: datetime) -> str:
 
 
 def write_digests(s3: Any, bucket: str, moment: datetime) -> dict[str, Any]:
-    lines, _ = digest_lines(get_ledger())
+    lines, _ = digest_lines(services().ledger)
     body = "".join(json.dumps(line) + "\n" for line in lines).encode("utf-8")
     key = object_key(moment)
     # Object Lock needs a checksum of every object written under it.

@@ -19,7 +19,7 @@ from handlers.routes.common import (
     json_response,
 )
 from handlers.schemas import SetPlanBody, SetUserLimitBody
-from handlers.wiring import get_ledger
+from handlers.wiring import services
 from ledger import audit
 from ledger.models import History, OrgStatus
 from ledger.validation import MAX_VERSION
@@ -30,13 +30,15 @@ router = APIGatewayRouter()
 @router.put("/orgs/<org_id>/plan", responses=documented({200: "org status"}, *COMMAND_ERRORS))
 def set_plan(org_id: OrgId, body: SetPlanBody) -> Response[OrgStatus]:
     who = current_actor()
-    return json_response(get_ledger().set_plan(org_id, body.plan, actor=who, reason=body.reason))
+    return json_response(
+        services().ledger.set_plan(org_id, body.plan, actor=who, reason=body.reason)
+    )
 
 
 @router.put("/orgs/<org_id>/user-limit", responses=documented({200: "org status"}, *COMMAND_ERRORS))
 def set_user_limit(org_id: OrgId, body: SetUserLimitBody) -> Response[OrgStatus]:
     who = current_actor()
-    found = get_ledger().set_user_limit(org_id, body.limit, actor=who, reason=body.reason)
+    found = services().ledger.set_user_limit(org_id, body.limit, actor=who, reason=body.reason)
     return json_response(found)
 
 
@@ -48,7 +50,7 @@ def get_status(
         Query(description="the status as it stood at this moment (ISO 8601 with an offset or Z)"),
     ] = None,
 ) -> Response[OrgStatus]:
-    return json_response(get_ledger().status(org_id, at=at))
+    return json_response(services().ledger.status(org_id, at=at))
 
 
 _EVENTS_RESPONSES = documented({}, *READ_ERRORS)
@@ -68,7 +70,7 @@ def get_events(
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
     format_: Annotated[Literal["json", "csv"], Query(alias="format")] = "json",
 ) -> Response[Any]:
-    page = get_ledger().history(org_id, after=after, limit=limit)
+    page = services().ledger.history(org_id, after=after, limit=limit)
     if format_ == "json":
         return json_response(page)
     lines = [audit.history_line(org_id, event) for event in page.events]
@@ -89,4 +91,4 @@ class OrgDigest(BaseModel):
     responses=documented({200: "the head of the org's hash chain"}, *READ_ERRORS),
 )
 def get_digest(org_id: OrgId) -> Response[OrgDigest]:
-    return json_response(OrgDigest(**get_ledger().digest(org_id).line()))
+    return json_response(OrgDigest(**services().ledger.digest(org_id).line()))

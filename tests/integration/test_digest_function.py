@@ -47,9 +47,9 @@ def s3(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
 @pytest.fixture
 def ledger(s3: Any, clock: FakeClock) -> Iterator[CreditLedger]:
     made = CreditLedger(clock=clock)  # on the table the environment names
-    wiring.use_ledger(made)
+    wiring.bootstrap(ledger=made)
     yield made
-    wiring.use_ledger(None)
+    wiring.bootstrap()
     made.close()
 
 

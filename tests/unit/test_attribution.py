@@ -20,8 +20,9 @@ ROLE = "arn:aws:sts::123456789012:assumed-role/CustomerSuccess/jane"
 @pytest.fixture
 def memory_ledger(clock: FakeClock, monkeypatch: pytest.MonkeyPatch) -> Iterator[CreditLedger]:
     ledger = CreditLedger(env={"PERSISTENCE_MODULE": "eventsourcing.popo"}, clock=clock)
-    monkeypatch.setattr(wiring, "_ledger", ledger)
+    wiring.bootstrap(ledger=ledger)
     yield ledger
+    wiring.bootstrap()
     ledger.close()
 
 

@@ -26,8 +26,9 @@ def acme(clock: FakeClock, monkeypatch: pytest.MonkeyPatch) -> Iterator[CreditLe
     clock.advance(hours=1)
     consume(ledger, "acme", "u-1", "e-1")
     ledger.top_up("acme", 5, top_up_id="t-1", note="goodwill")
-    monkeypatch.setattr(wiring, "_ledger", ledger)
+    wiring.bootstrap(ledger=ledger)
     yield ledger
+    wiring.bootstrap()
     ledger.close()
 
 

@@ -12,12 +12,14 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from eventsourcing.persistence import OperationalError
 
 from handlers import errors, metric_names
+from handlers.actor import with_actor
 from handlers.observability import logger, metrics, tracer
 from handlers.openapi import DOCUMENT, Health, allowed_methods, published
 from handlers.paths import decoded_path
+from handlers.query_params import refuse_undefined
 from handlers.resolver import RequestScopedResolver
 from handlers.routes import credits, orgs, usage
-from handlers.routes.common import json_response
+from handlers.routes.common import documented, json_response
 from ledger.domain.errors import Busy, InvalidInput, LedgerError
 
 
@@ -31,6 +33,7 @@ def create_app(swagger: bool = False) -> APIGatewayRestResolver:
     app = RequestScopedResolver(enable_validation=True, json_body_deserializer=errors.read_json)
     for router in (orgs.router, credits.router, usage.router):
         app.include_router(router)
+    app.use([refuse_undefined, with_actor])
     if swagger:
         app.enable_swagger(path="/swagger", **DOCUMENT)
     _add_service_routes(app)
@@ -45,7 +48,7 @@ def _add_service_routes(app: APIGatewayRestResolver) -> None:
         tags=["Service"],
         summary="Whether the API answers",
         description="Always `ok` while the API runs; reads nothing.",
-        responses={200: {"description": "the API answers"}},
+        responses=documented({200: "the API answers"}, 422),
     )
     def health() -> Response[Health]:
         return json_response(Health(status="ok"))

@@ -50,6 +50,7 @@ class TopUpGrantedData(_Data):
 class _Event(BaseModel):
     version: int = Field(description="the org's version after the event, from 1")
     occurred_at: datetime
+    hash: str = Field(description="the event's SHA-256 in the org's hash chain (see AUDIT.md)")
 
 
 class OrgOpened(_Event):
@@ -95,12 +96,16 @@ class HistoryPage(BaseModel):
                             "type": "PlanSet",
                             "occurred_at": "2026-11-05T09:00:00Z",
                             "data": {"plan": "Basic", "previous_plan": None, "trial_ends_at": None},
+                            "hash": "3a7bd3e2360a3d29eea436fcfb7e44c7"
+                            "35d117c42d1c1835420b6b9942dd4f1b",
                         },
                         {
                             "version": 3,
                             "type": "CreditConsumed",
                             "occurred_at": "2026-11-05T09:30:00Z",
                             "data": {"enquiry_id": "e-1", "user_id": "u-1", "paid_by": "plan"},
+                            "hash": "9f86d081884c7d659a2feaa0c55ad015"
+                            "a3bf4f1b2b0b822cd15d6c15b0f00a08",
                         },
                     ],
                     "next_after": None,

@@ -6,10 +6,12 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictInt
 
-from ledger.validation import ID_PATTERN, MAX_NOTE, MAX_TOP_UP, MAX_USER_LIMIT
+from ledger.validation import ID_PATTERN, MAX_NOTE, MAX_REASON, MAX_TOP_UP, MAX_USER_LIMIT
 
 Identifier = Annotated[str, Field(pattern=ID_PATTERN, min_length=1, max_length=128)]
 PlanName = Literal["Ultimate", "Enterprise", "Basic", "Lite", "Trial"]
+# Why a person made the change; recorded with it (who made it is never a body field).
+Reason = Annotated[str, Field(max_length=MAX_REASON)] | None
 
 
 def _integral(value: Any) -> Any:
@@ -31,6 +33,7 @@ class SetPlanBody(BaseModel):
     model_config = _example(plan="Basic")
 
     plan: PlanName
+    reason: Reason = None
 
 
 class SetUserLimitBody(BaseModel):
@@ -39,6 +42,7 @@ class SetUserLimitBody(BaseModel):
     limit: Annotated[StrictInt, Field(ge=0, le=MAX_USER_LIMIT), Integral] | None = Field(
         description=f"reports each user may use per period, 0 to {MAX_USER_LIMIT}; null: no limit"
     )
+    reason: Reason = None
 
 
 class ConsumeBody(BaseModel):
@@ -56,3 +60,4 @@ class TopUpBody(BaseModel):
         None, description="makes a repeat harmless; generated when absent"
     )
     note: Annotated[str, Field(max_length=MAX_NOTE)] | None = None
+    reason: Reason = None

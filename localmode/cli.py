@@ -17,6 +17,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn, cast
 
+from localmode import audit_cli as audit_commands
 from localmode.errors import CommandError
 from localmode.settings import configure
 
@@ -91,20 +92,18 @@ def _parser() -> argparse.ArgumentParser:
     _json(rebuild, "the report as one JSON document")
     _data_dir(rebuild)
     rebuild.set_defaults(run=_rebuild)
+
+    audit_commands.add_commands(commands, _data_dir, _moment, _open_ledger)
+    for command in commands.choices.values():  # every command's help names its environment
+        command.epilog = command.epilog or _environment()
+        command.formatter_class = argparse.RawDescriptionHelpFormatter
     return parser
 
 
 def _command(commands: Any, name: str, summary: str) -> argparse.ArgumentParser:
-    """A subcommand whose help ends with the environment it reads."""
+    description = summary[0].upper() + summary[1:] + "."
     return cast(
-        argparse.ArgumentParser,
-        commands.add_parser(
-            name,
-            help=summary,
-            description=summary[0].upper() + summary[1:] + ".",
-            epilog=_environment(),
-            formatter_class=argparse.RawDescriptionHelpFormatter,
-        ),
+        argparse.ArgumentParser, commands.add_parser(name, help=summary, description=description)
     )
 
 
@@ -217,16 +216,15 @@ def _history(args: argparse.Namespace) -> int:
                     print(event.model_dump_json())
                 else:
                     data = json.dumps(event.data, default=str, separators=(",", ":"))
-                    rows.append(
-                        [str(event.version), event.occurred_at.isoformat(), event.type, data]
-                    )
+                    moment = event.occurred_at.isoformat()
+                    rows.append([str(event.version), moment, event.type, str(event.hash), data])
             if page.next_after is None:
                 break
             after = page.next_after
     except LedgerError as error:
         return _refused(error)
     if not args.json:
-        _print_table(["version", "occurred_at", "type", "data"], rows)
+        _print_table(["version", "occurred_at", "type", "hash", "data"], rows)
     return 0
 
 

@@ -93,8 +93,12 @@ _EVENTS_RESPONSES[200] = {
         "application/json": {"model": HistoryPage},
         "text/csv": {
             "schema": {"type": "string"},
-            "example": "org_id,version,type,occurred_at,data,hash\r\n"
-            'acme,1,OrgOpened,2026-11-05T09:00:00Z,"{""org_id"":""acme""}",3a7bd3e2...\r\n',
+            "examples": {
+                "page": {
+                    "value": "org_id,version,type,occurred_at,data,hash\r\n"
+                    'acme,1,OrgOpened,2026-11-05T09:00:00Z,"{""org_id"":""acme""}",3a7b...\r\n'
+                }
+            },
         },
     },
 }

@@ -55,7 +55,7 @@ def test_every_operation_is_named_described_and_has_examples(server: LedgerProce
             for body in bodies:
                 for content in body.get("content", {}).values():
                     if "$ref" not in content["schema"]:  # a CSV page, say
-                        assert content.get("example"), where
+                        assert content.get("examples"), where
                         continue
                     name = content["schema"]["$ref"].rsplit("/", 1)[-1]
                     assert schemas[name].get("examples"), f"{where}: {name}"

@@ -19,7 +19,7 @@ STATUS: Statuses = [
     (errors.CreditRefused, 402),
     (errors.Conflict, 409),
     (errors.InvalidInput, 422),
-    (errors.OrgNotFound, 404),
+    (errors.NotFound, 404),
     (errors.Busy, 503),
 ]
 REFUSED = 402
@@ -39,15 +39,17 @@ def read_json(body: str) -> Any:
         raise json.JSONDecodeError(f"unreadable JSON ({error})", body, 0) from None
 
 
-def error_body(code: str, message: str) -> str:
-    return json.dumps({"error": {"code": code, "message": message}})
+def error_body(code: str, message: str, **numbers: Any) -> str:
+    return json.dumps({"error": {"code": code, "message": message, **numbers}})
 
 
-def error_response(status: int, code: str, message: str, **headers: str) -> Response[Any]:
+def error_response(
+    status: int, code: str, message: str, numbers: dict[str, Any] | None = None, **headers: str
+) -> Response[Any]:
     return Response(
         status_code=status,
         content_type=content_types.APPLICATION_JSON,
-        body=error_body(code, message),
+        body=error_body(code, message, **(numbers or {})),
         headers=headers or None,
     )
 
@@ -68,7 +70,21 @@ def status_of(error: errors.LedgerError, statuses: Statuses = STATUS) -> int:
 def ledger_error_response(error: errors.LedgerError, statuses: Statuses = STATUS) -> Response[Any]:
     status = status_of(error, statuses)
     headers = {"Retry-After": "1"} if status == 503 else {}
-    return error_response(status, error.code, error.message, **headers)
+    numbers = refusal_numbers(error) if status == REFUSED else None
+    return error_response(status, error.code, error.message, numbers, **headers)
+
+
+def refusal_numbers(error: errors.LedgerError) -> dict[str, Any] | None:
+    """A refused credit's numbers: when credit comes back, and how much there is."""
+    if not isinstance(error, errors.CreditRefused):
+        return None
+    resets_at = error.resets_at.isoformat().replace("+00:00", "Z") if error.resets_at else None
+    return {
+        "limit": error.limit,
+        "used": error.used,
+        "remaining": error.remaining,
+        "resets_at": resets_at,
+    }
 
 
 def validation_error_response(error: RequestValidationError) -> Response[Any]:

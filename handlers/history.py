@@ -40,6 +40,15 @@ class CreditConsumedData(_Data):
     )
 
 
+class CreditRefundedData(_Data):
+    enquiry_id: str
+    user_id: str
+    reason: str | None = None
+    returned: Literal["plan", "top_up"] = Field(
+        description="which kind of credit came back: the kind that paid for the report"
+    )
+
+
 class TopUpGrantedData(_Data):
     top_up_id: str
     credits: int
@@ -73,13 +82,18 @@ class CreditConsumed(_Event):
     data: CreditConsumedData
 
 
+class CreditRefunded(_Event):
+    type: Literal["CreditRefunded"]
+    data: CreditRefundedData
+
+
 class TopUpGranted(_Event):
     type: Literal["TopUpGranted"]
     data: TopUpGrantedData
 
 
 HistoryEvent = Annotated[
-    OrgOpened | PlanSet | UserLimitSet | CreditConsumed | TopUpGranted,
+    OrgOpened | PlanSet | UserLimitSet | CreditConsumed | CreditRefunded | TopUpGranted,
     Field(discriminator="type"),
 ]
 

@@ -61,3 +61,11 @@ class TopUpBody(BaseModel):
     )
     note: Annotated[str, Field(max_length=MAX_NOTE)] | None = None
     reason: Reason = None
+
+
+class RefundBody(BaseModel):
+    model_config = _example(reason="the report failed to run")
+
+    reason: Reason = Field(
+        default=None, description="why the credit is given back, kept in the history"
+    )

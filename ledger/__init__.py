@@ -6,10 +6,18 @@ from ledger.application import CreditLedger
 from ledger.domain.errors import LedgerError
 
 if TYPE_CHECKING:
-    from ledger.models import Consumption, History, OrgStatus, TopUp
+    from ledger.models import Consumption, History, OrgStatus, Refund, TopUp
 
-__all__ = ["Consumption", "CreditLedger", "History", "LedgerError", "OrgStatus", "TopUp"]
-_ANSWERS = {"Consumption", "History", "OrgStatus", "TopUp"}
+__all__ = [
+    "Consumption",
+    "CreditLedger",
+    "History",
+    "LedgerError",
+    "OrgStatus",
+    "Refund",
+    "TopUp",
+]
+_ANSWERS = {"Consumption", "History", "OrgStatus", "Refund", "TopUp"}
 
 
 def __getattr__(name: str) -> Any:

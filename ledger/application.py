@@ -20,7 +20,7 @@ from ledger.domain import chain, errors
 from ledger.domain.org import Org, org_uuid
 from ledger.domain.periods import month_key
 from ledger.domain.plans import CATALOGUE
-from ledger.domain.receipts import EnquiryReceipt, TopUpReceipt, has_older_key
+from ledger.domain.receipts import EnquiryReceipt, RefundReceipt, TopUpReceipt, has_older_key
 from ledger.session import Decision, OrgSessions
 from ledger.validation import (
     MAX_TOP_UP,
@@ -35,7 +35,7 @@ from ledger.validation import (
 )
 
 if TYPE_CHECKING:
-    from ledger.models import Consumption, History, OrgStatus, TopUp
+    from ledger.models import Consumption, History, OrgStatus, Refund, TopUp
 
 # The answers are pydantic models, imported where the first one is built: the
 # stream projector uses this class only to read events (about 90 ms of its
@@ -117,6 +117,8 @@ class CreditLedger(Application[uuid.UUID]):
                 consumed_at=now,
                 remaining=event.remaining,
                 user_remaining=event.user_remaining,
+                period=event.period,
+                paid_by=event.paid_by,
             )
             return _consumption(receipt, replayed=False), [receipt]
 
@@ -126,6 +128,8 @@ class CreditLedger(Application[uuid.UUID]):
                 return None
             if receipt.user_id != user_id:
                 raise errors.EnquiryConflict(f"enquiry {enquiry_id} was charged to another user")
+            if self.orgs.receipt(RefundReceipt.Recorded, org_id, enquiry_id) is not None:
+                raise errors.EnquiryRefunded(f"enquiry {enquiry_id} was refunded; it is finished")
             return _consumption(receipt, replayed=True)
 
         older = has_older_key(org_id, enquiry_id)
@@ -172,6 +176,42 @@ class CreditLedger(Application[uuid.UUID]):
 
         older = has_older_key(org_id, chosen_id)
         return self.orgs.run(org_id, decide, replay, replay_first=older)
+
+    def refund_credit(
+        self,
+        org_id: str,
+        enquiry_id: str,
+        *,
+        actor: str | None = None,
+        reason: str | None = None,
+    ) -> Refund:
+        """Gives back the credit an enquiry was charged, once, while its period runs;
+        `actor` is who asked, `reason` why (both recorded)."""
+        check_id("org_id", org_id)
+        check_id("enquiry_id", enquiry_id)
+        actor, reason = check_actor(actor), check_reason(reason)
+
+        def decide(org: Org, now: datetime) -> Decision[Refund]:
+            charged = self.orgs.receipt(EnquiryReceipt.Recorded, org_id, enquiry_id)
+            if charged is None:
+                raise errors.EnquiryNotFound(f"org {org_id} never charged enquiry {enquiry_id}")
+            event = org.refund(charged, now, actor, reason)
+            receipt = RefundReceipt.Recorded.make(
+                org_id,
+                enquiry_id,
+                now,
+                user_id=charged.user_id,
+                refunded_at=now,
+                remaining=event.remaining,
+                user_remaining=event.user_remaining,
+            )
+            return _refund(receipt, replayed=False), [receipt]
+
+        def replay() -> Refund | None:
+            receipt = self.orgs.receipt(RefundReceipt.Recorded, org_id, enquiry_id)
+            return None if receipt is None else _refund(receipt, replayed=True)
+
+        return self.orgs.run(org_id, decide, replay)
 
     # --- queries -----------------------------------------------------------
 
@@ -262,6 +302,21 @@ def _consumption(receipt: EnquiryReceipt.Recorded, replayed: bool) -> Consumptio
         user_id=receipt.user_id,
         enquiry_id=receipt.enquiry_id,
         consumed_at=receipt.consumed_at,
+        remaining=receipt.remaining,
+        user_remaining=receipt.user_remaining,
+        replayed=replayed,
+    )
+
+
+def _refund(receipt: RefundReceipt.Recorded, replayed: bool) -> Refund:
+    """The answer to a refund, first time or repeat alike: what the receipt holds."""
+    from ledger import models
+
+    return models.Refund(
+        org_id=receipt.org_id,
+        enquiry_id=receipt.enquiry_id,
+        user_id=receipt.user_id,
+        refunded_at=receipt.refunded_at,
         remaining=receipt.remaining,
         user_remaining=receipt.user_remaining,
         replayed=replayed,

@@ -88,6 +88,26 @@ class TopUp(BaseModel):
     replayed: bool = Field(default=False, exclude=True)
 
 
+class Refund(BaseModel):
+    model_config = _example(
+        frozen=True,
+        org_id="acme",
+        enquiry_id="e-1",
+        user_id="u-1",
+        refunded_at="2026-11-05T09:45:00Z",
+        remaining=123,
+        user_remaining=49,
+    )
+
+    org_id: str
+    enquiry_id: str
+    user_id: str
+    refunded_at: datetime
+    remaining: int
+    user_remaining: int | None
+    replayed: bool = Field(default=False, exclude=True)
+
+
 class HistoryEvent(BaseModel):
     version: int
     type: str

@@ -130,21 +130,31 @@ def apply(view: OrgView | None, event: Any) -> OrgView:
         raise ValueError(f"expected version {view.version + 1}, got {version}")
     # One replace of the view per event: replays fold every event through here.
     if isinstance(event, Org.CreditConsumed):  # most events: checked first
-        balance = _period(view, event.period, event.timestamp)
-        by_user = {**balance.by_user, event.user_id: balance.by_user.get(event.user_id, 0) + 1}
-        daily = _count_day(balance, event.timestamp, 1)
-        balance = evolve(
-            balance, used=balance.used + 1, by_user=by_user, daily=daily, version=version
-        )
-        return evolve(view, version=version, current=balance)
+        return _count(view, event, version, 1, event.timestamp)
     if isinstance(event, Org.PlanSet):
         return _plan_set(evolve(view, version=version), event)
+    if isinstance(event, Org.CreditRefunded):  # off the day the report was charged
+        return _count(view, event, version, -1, event.charged_at)
     if isinstance(event, Org.TopUpGranted):
         balance = _period(view, event.period, event.timestamp)
         credits = balance.top_up_credits + event.credits
         balance = evolve(balance, top_up_credits=credits, version=version)
         return evolve(view, version=version, current=balance)
     return evolve(view, version=version)  # a per-user limit changes no balance
+
+
+def _count(view: OrgView, event: Any, version: int, step: int, day: datetime) -> OrgView:
+    """A report counted (1) or given back (-1), for the org, its user and its day."""
+    balance = _period(view, event.period, event.timestamp)
+    count = balance.by_user.get(event.user_id, 0) + step
+    by_user = {**balance.by_user, event.user_id: count}
+    if count <= 0:  # a user whose every report was given back used nothing
+        del by_user[event.user_id]
+    daily = _count_day(balance, day, step)
+    balance = evolve(
+        balance, used=balance.used + step, by_user=by_user, daily=daily, version=version
+    )
+    return evolve(view, version=version, current=balance)
 
 
 def _plan_set(view: OrgView, event: Any) -> OrgView:

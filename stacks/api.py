@@ -32,6 +32,8 @@ ROUTES = (
     Route("PUT", "/orgs/{org_id}/user-limit", "SetUserLimit"),
     Route("POST", "/orgs/{org_id}/enquiries", "ConsumeCredit"),
     Route("POST", "/orgs/{org_id}/top-ups", "TopUp"),
+    # No body model: the body is optional, and the Lambda checks the reason.
+    Route("POST", "/orgs/{org_id}/enquiries/{enquiry_id}/refund"),
     Route("GET", "/orgs/{org_id}"),
     Route("GET", "/orgs/{org_id}/usage"),
     Route("GET", "/orgs/{org_id}/events"),

@@ -2,22 +2,30 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from aws_lambda_powertools.event_handler import Response, content_types
 from aws_lambda_powertools.event_handler.openapi.params import Path
 from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
-from pydantic import BaseModel, ConfigDict, create_model
+from pydantic import BaseModel, ConfigDict, Field, create_model
 
 from ledger.domain import errors
 from ledger.validation import ID_PATTERN
 
-OrgId = Annotated[
-    str,
-    Path(
-        pattern=ID_PATTERN, min_length=1, max_length=128, description="the org", examples=["acme"]
-    ),
-]
+
+def _id_path(what: str, example: str) -> Any:
+    return Path(
+        pattern=ID_PATTERN,
+        min_length=1,
+        max_length=128,
+        description=f"the {what}",
+        examples=[example],
+    )
+
+
+OrgId = Annotated[str, _id_path("org", "acme")]
+EnquiryId = Annotated[str, _id_path("enquiry", "e-1")]
 
 
 def _codes(*kinds: type[errors.LedgerError]) -> tuple[str, ...]:
@@ -30,15 +38,18 @@ def _codes(*kinds: type[errors.LedgerError]) -> tuple[str, ...]:
     return tuple(sorted(found - {errors.LedgerError.code}))
 
 
-def _error_model(name: str, codes: tuple[str, ...], message: str) -> type[BaseModel]:
-    """`{"error": {"code", "message"}}` with the codes of one status as an enum."""
+def _error_model(name: str, codes: tuple[str, ...], message: str, **extra: Any) -> type[BaseModel]:
+    """`{"error": {"code", "message"}}` with the codes of one status as an enum, and
+    any `extra` fields as (type, FieldInfo) with an example each."""
     code: Any = Literal[codes]
-    example: Any = {"error": {"code": codes[0], "message": message}}
-    detail = create_model(f"{name}Detail", code=(code, ...), message=(str, ...))
+    examples = {field: info.examples[0] for field, (_, info) in extra.items()}
+    example: Any = {"error": {"code": codes[0], "message": message, **examples}}
+    detail = create_model(f"{name}Detail", code=(code, ...), message=(str, ...), **extra)
     config = ConfigDict(json_schema_extra={"examples": [example]})
     return create_model(name, __config__=config, error=(detail, ...))
 
 
+_OF_WHOM = "the org's {} in the period (the user's, for USER_LIMIT_REACHED)"
 # One error model per status; the codes of 402 and 409 come from the domain's errors.
 _ERRORS: dict[int, tuple[str, type[BaseModel]]] = {
     400: (
@@ -46,11 +57,26 @@ _ERRORS: dict[int, tuple[str, type[BaseModel]]] = {
         _error_model("BadRequest", ("BAD_REQUEST",), "the body is not valid JSON"),
     ),
     402: (
-        "the credit is refused; the code says why",
-        _error_model("Refusal", _codes(errors.CreditRefused), "the org has no plan"),
+        "the credit is refused; the code says why, the numbers when credit comes back",
+        _error_model(
+            "Refusal",
+            _codes(errors.CreditRefused),
+            "the org has no credits left this month",
+            limit=(int, Field(description=_OF_WHOM.format("limit"), examples=[100])),
+            used=(int, Field(description=_OF_WHOM.format("use"), examples=[100])),
+            remaining=(int, Field(description=_OF_WHOM.format("remainder"), examples=[0])),
+            resets_at=(
+                datetime | None,
+                Field(
+                    description="when the period ends and credit comes back; `null` where "
+                    "no period will: no plan, a trial used up or over",
+                    examples=["2026-12-01T00:00:00Z"],
+                ),
+            ),
+        ),
     ),
     404: (
-        "the org (or what the path names in it) has no history",
+        "the org has no history, or (a refund) never charged the enquiry",
         _error_model("NotFound", ("NOT_FOUND",), "org acme has no history"),
     ),
     409: (

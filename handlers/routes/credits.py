@@ -1,8 +1,11 @@
-"""Using a credit and topping up: both idempotent, both answer 201 then 200 on a repeat."""
+"""Charging, refunding and topping up: each idempotent, each answers 201 then 200 on a repeat."""
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.openapi.params import Body
 from aws_lambda_powertools.event_handler.router import APIGatewayRouter
 from aws_lambda_powertools.metrics import MetricUnit
 
@@ -10,11 +13,17 @@ from handlers import metric_names
 from handlers.actor import current_actor
 from handlers.errors import STATUS, Answered, Statuses
 from handlers.observability import metrics
-from handlers.routes.common import COMMAND_ERRORS, OrgId, documented, json_response
-from handlers.schemas import ConsumeBody, TopUpBody
+from handlers.routes.common import (
+    COMMAND_ERRORS,
+    EnquiryId,
+    OrgId,
+    documented,
+    json_response,
+)
+from handlers.schemas import ConsumeBody, RefundBody, TopUpBody
 from handlers.wiring import services
 from ledger.domain.errors import NoRunningPlan
-from ledger.models import Consumption, TopUp
+from ledger.models import Consumption, Refund, TopUp
 
 router = APIGatewayRouter()
 TOP_UP_STATUS: Statuses = [(NoRunningPlan, 409), *STATUS]
@@ -44,6 +53,35 @@ def consume_credit(org_id: OrgId, body: ConsumeBody) -> Response[Consumption]:
     )
     if not result.replayed:
         metrics.add_metric(name=metric_names.CREDITS_CONSUMED, unit=MetricUnit.Count, value=1)
+    return json_response(result, status=200 if result.replayed else 201, replayed=result.replayed)
+
+
+@router.post(
+    "/orgs/<org_id>/enquiries/<enquiry_id>/refund",
+    operation_id="refundCredit",
+    tags=["Credit"],
+    summary="Give back the credit of a report that failed",
+    description=(
+        "Gives the enquiry's credit back to the org and to its user, if the period it was "
+        "charged in still runs (409 `PERIOD_CLOSED` after). One refund per enquiry: a "
+        "repeat answers 200 with the first answer and `Idempotent-Replayed: true`. A "
+        "refunded enquiry is never charged again (409 `ENQUIRY_REFUNDED`); an enquiry the "
+        "org never charged is 404. The body, with a `reason`, is optional."
+    ),
+    responses=documented(
+        {201: "refunded", 200: "a repeat: the first answer, nothing given back"},
+        404,
+        *COMMAND_ERRORS,
+        replayed=200,
+    ),
+)
+def refund_credit(
+    org_id: OrgId,
+    enquiry_id: EnquiryId,
+    body: Annotated[RefundBody, Body()] = RefundBody(),  # noqa: B008 (immutable in use)
+) -> Response[Refund]:
+    ledger = services().ledger
+    result = ledger.refund_credit(org_id, enquiry_id, actor=current_actor(), reason=body.reason)
     return json_response(result, status=200 if result.replayed else 201, replayed=result.replayed)
 
 

@@ -5,6 +5,8 @@ Which HTTP status answers an error is the routes' business (handlers.errors).
 
 from __future__ import annotations
 
+from datetime import datetime
+
 
 class LedgerError(Exception):
     code = "LEDGER_ERROR"
@@ -15,7 +17,25 @@ class LedgerError(Exception):
 
 
 class CreditRefused(LedgerError):
-    """The org may not use a credit now."""
+    """The org may not use a credit now. The numbers behind it say when credit comes
+    back: the org's limit, use and remainder in the period (the user's, for
+    USER_LIMIT_REACHED), and when the period ends (`resets_at`; None where no period
+    brings credit back: no plan, a trial used up or over)."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        limit: int = 0,
+        used: int = 0,
+        remaining: int = 0,
+        resets_at: datetime | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.limit = limit
+        self.used = used
+        self.remaining = remaining
+        self.resets_at = resets_at
 
 
 class NoRunningPlan(CreditRefused):
@@ -62,14 +82,36 @@ class TopUpConflict(Conflict):
     code = "TOP_UP_CONFLICT"
 
 
+class EnquiryRefunded(Conflict):
+    """A refunded enquiry is finished: it is never charged again."""
+
+    code = "ENQUIRY_REFUNDED"
+
+
+class PeriodClosed(Conflict):
+    """A refund after the period of the charge ended: those credits expired anyway."""
+
+    code = "PERIOD_CLOSED"
+
+
 class InvalidInput(LedgerError):
     """Input that fails validation."""
 
     code = "VALIDATION_ERROR"
 
 
-class OrgNotFound(LedgerError):
+class NotFound(LedgerError):
+    """What the command names does not exist."""
+
     code = "NOT_FOUND"
+
+
+class OrgNotFound(NotFound):
+    """An org with no history."""
+
+
+class EnquiryNotFound(NotFound):
+    """An enquiry the org never charged."""
 
 
 class Busy(LedgerError):

@@ -6,14 +6,14 @@ import uuid
 from dataclasses import replace
 from datetime import datetime
 from functools import lru_cache
-from typing import Any
+from typing import Any, Protocol
 
 from eventsourcing.domain import Aggregate
 
 from ledger.domain import chain, errors
 from ledger.domain.periods import TRIAL_PERIOD, as_utc, month_end, month_key
 from ledger.domain.plans import CATALOGUE, TRIAL, Plan
-from ledger.domain.standing import TOP_UP, Standing
+from ledger.domain.standing import PLAN, TOP_UP, Standing
 
 NAMESPACE = uuid.UUID("8c5b1c3e-2f7a-4a59-9a43-5f1d6b0f4c21")
 
@@ -83,6 +83,21 @@ class Org(Aggregate):
         def apply(self, org: Org) -> None:
             org._roll(self.timestamp)
             org._tally(self.user_id, self.paid_by, 1)
+
+    class CreditRefunded(Aggregate.Event):
+        enquiry_id: str
+        user_id: str
+        actor: str | None
+        reason: str | None
+        returned: str  # the kind of credit that came back: "plan" or "top_up"
+        charged_at: datetime
+        period: str
+        remaining: int
+        user_remaining: int | None
+
+        def apply(self, org: Org) -> None:
+            org._roll(self.timestamp)
+            org._tally(self.user_id, self.returned, -1)
 
     class TopUpGranted(Aggregate.Event):
         top_up_id: str
@@ -172,7 +187,11 @@ class Org(Aggregate):
         self.used += step
         if paid_by == TOP_UP:
             self.top_up_used += step
-        self.by_user[user_id] = self.by_user.get(user_id, 0) + step
+        count = self.by_user.get(user_id, 0) + step
+        if count > 0:
+            self.by_user[user_id] = count
+        else:  # every report of the user's was given back
+            self.by_user.pop(user_id, None)
 
     def _roll(self, moment: datetime) -> None:
         """Paid counters belong to a calendar month: a new month starts at zero."""
@@ -254,20 +273,32 @@ class Org(Aggregate):
 
     def check_has_running_plan(self, standing: Standing) -> None:
         if standing.plan is None:
-            raise errors.NoPlan("the org has no plan")
+            raise errors.NoPlan("the org has no plan", **standing.refusal())
         if standing.trial_ends_at is not None and not standing.trial_running:
-            raise errors.TrialExpired("the trial is over; a paid plan is needed")
+            raise errors.TrialExpired(
+                "the trial is over; a paid plan is needed", **standing.refusal()
+            )
 
     def consume(self, user_id: str, enquiry_id: str, now: datetime) -> CreditConsumed:
         standing = self.standing(now)
         self.check_has_running_plan(standing)
         if standing.remaining <= 0:
             if standing.is_trial:
-                raise errors.TrialLimitReached("the trial's credits are used up")
-            raise errors.OrgLimitReached("the org has no credits left this month")
+                raise errors.TrialLimitReached(
+                    "the trial's credits are used up", **standing.refusal()
+                )
+            raise errors.OrgLimitReached(
+                "the org has no credits left this month", **standing.refusal()
+            )
         user_used = self.user_used(user_id, standing.period)
         if self.user_limit is not None and user_used >= self.user_limit:
-            raise errors.UserLimitReached("the user has reached the per-user limit")
+            raise errors.UserLimitReached(
+                "the user has reached the per-user limit",
+                limit=self.user_limit,
+                used=user_used,
+                remaining=0,
+                resets_at=standing.resets_at,
+            )
         assert standing.period is not None
         self.trigger_event(
             self.CreditConsumed,
@@ -313,3 +344,68 @@ class Org(Aggregate):
         event = self.pending_events[-1]
         assert isinstance(event, Org.TopUpGranted)
         return event
+
+    def refund(
+        self, charged: Charge, now: datetime, actor: str | None = None, reason: str | None = None
+    ) -> CreditRefunded:
+        """Gives back the credit of a charge made in the period that still runs."""
+        standing = self.standing(now)
+        period = self._charged_in(charged)
+        if period != standing.period or period != self.period or not standing.running:
+            raise errors.PeriodClosed(
+                f"enquiry {charged.enquiry_id} was charged in a period that is over"
+            )
+        user_used = self.user_used(charged.user_id, period)
+        user_left = None if self.user_limit is None else max(0, self.user_limit - user_used + 1)
+        self.trigger_event(
+            self.CreditRefunded,
+            enquiry_id=charged.enquiry_id,
+            user_id=charged.user_id,
+            actor=actor,
+            reason=reason,
+            returned=self._kind_returned(charged, standing),
+            charged_at=charged.consumed_at,
+            period=period,
+            remaining=replace(standing, used=standing.used - 1).remaining,
+            user_remaining=user_left,
+            timestamp=now,
+        )
+        event = self.pending_events[-1]
+        assert isinstance(event, Org.CreditRefunded)
+        return event
+
+    def _charged_in(self, charged: Charge) -> str:
+        """The period of a charge; for a receipt older than refunds, from its time
+        (a charge before the trial's end counts as the trial's: closed once it ended)."""
+        if charged.period is not None:
+            return charged.period
+        ends_at = self.trial_ends_at()
+        if ends_at is not None and charged.consumed_at < ends_at:
+            return TRIAL_PERIOD
+        return month_key(charged.consumed_at)
+
+    @staticmethod
+    def _kind_returned(charged: Charge, standing: Standing) -> str:
+        """The kind that paid (a receipt older than refunds does not say: then the
+        plan's, unless the plan paid for none of the period's reports)."""
+        kind = charged.paid_by or (PLAN if standing.plan_used > 0 else TOP_UP)
+        if kind == TOP_UP and standing.top_up_used == 0:  # counts upcast from old snapshots
+            return PLAN
+        if kind == PLAN and standing.plan_used == 0:
+            return TOP_UP
+        return kind
+
+
+class Charge(Protocol):
+    """What a refund needs to know of the charge it undoes (an enquiry's receipt)."""
+
+    @property
+    def enquiry_id(self) -> str: ...
+    @property
+    def user_id(self) -> str: ...
+    @property
+    def consumed_at(self) -> datetime: ...
+    @property
+    def period(self) -> str | None: ...
+    @property
+    def paid_by(self) -> str | None: ...

@@ -104,9 +104,30 @@ class EnquiryReceipt(Receipt):
     kind, id_field = "enquiry", "enquiry_id"
 
     class Recorded(Receipt.Recorded):
+        class_version = 2  # 2: the period and the kind of credit (for refunds)
+
         enquiry_id: str
         user_id: str
         consumed_at: datetime
+        remaining: int
+        user_remaining: int | None
+        period: str | None  # None in receipts written before refunds existed
+        paid_by: str | None
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            state["period"] = state["paid_by"] = None
+
+
+class RefundReceipt(Receipt):
+    """An enquiry's refund, once: its key is the enquiry's under another kind."""
+
+    kind, id_field = "refund", "enquiry_id"
+
+    class Recorded(Receipt.Recorded):
+        enquiry_id: str
+        user_id: str
+        refunded_at: datetime
         remaining: int
         user_remaining: int | None
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from ledger.domain.periods import TRIAL_PERIOD
 
@@ -45,6 +46,26 @@ class Standing:
         only by the reports the plan paid for, so it goes first even after a plan change
         (the org-wide sum `remaining` decides whether a report is granted at all)."""
         return PLAN if self.plan_used < self.allowance else TOP_UP
+
+    @property
+    def running(self) -> bool:
+        """Whether the period can still be used: a month always, a trial until it ends."""
+        return self.plan is not None and (self.trial_ends_at is None or self.trial_running)
+
+    @property
+    def resets_at(self) -> datetime | None:
+        """When a new period brings credit back: the month's end; never for a
+        trial (a paid plan is needed after it) or without a plan."""
+        return None if self.is_trial or self.plan is None else self.expires_at
+
+    def refusal(self) -> dict[str, Any]:
+        """The org's numbers for a refusal (see errors.CreditRefused)."""
+        return {
+            "limit": self.limit,
+            "used": self.used,
+            "remaining": self.remaining,
+            "resets_at": self.resets_at,
+        }
 
     @property
     def is_trial(self) -> bool:

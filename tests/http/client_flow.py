@@ -13,7 +13,7 @@ import time
 import uuid
 
 from credit_ledger_client import Client
-from credit_ledger_client.api.credit import consume_credit, top_up
+from credit_ledger_client.api.credit import consume_credit, refund_credit, top_up
 from credit_ledger_client.api.history import get_events
 from credit_ledger_client.api.orgs import get_org, set_plan, set_user_limit
 from credit_ledger_client.api.service import get_health
@@ -25,11 +25,15 @@ from credit_ledger_client.models import (
     Consumption,
     CreditConsumed,
     CreditConsumedDataPaidBy,
+    CreditRefunded,
+    CreditRefundedDataReturned,
     HistoryPage,
     MonthlyUsage,
     NotFound,
     OrgStatus,
     PlanSet,
+    Refund,
+    RefundBody,
     Refusal,
     RefusalDetailCode,
     SetPlanBody,
@@ -90,6 +94,22 @@ def run(base: str) -> None:
             isinstance(capped, Refusal)
             and capped.error.code is RefusalDetailCode.USER_LIMIT_REACHED
         )
+        assert (capped.error.limit, capped.error.used, capped.error.remaining) == (2, 2, 0)
+        assert capped.error.resets_at is not None and capped.error.resets_at.day == 1
+
+        # The report of e-2 failed: its credit comes back, once.
+        why = RefundBody(reason="the report failed")
+        refund = refund_credit.sync(org, "e-2", client=client, body=why)
+        assert isinstance(refund, Refund) and (refund.remaining, refund.user_remaining) == (19, 1)
+        repeat = refund_credit.sync_detailed(org, "e-2", client=client)
+        assert repeat.status_code == 200 and repeat.headers["Idempotent-Replayed"] == "true"
+        recharge = consume_credit.sync(
+            org, client=client, body=ConsumeBody(enquiry_id="e-2", user_id="u-1")
+        )
+        assert isinstance(recharge, Conflict)
+        assert recharge.error.code is ConflictDetailCode.ENQUIRY_REFUNDED
+        assert isinstance(refund_credit.sync(org, "e-404", client=client), NotFound)
+        charge(client, org, "e-3", "u-1")
 
         bad = top_up.sync(org, client=client, body=TopUpBody(credits_=0))
         assert isinstance(bad, ValidationFailed) and "credits" in bad.error.message
@@ -104,10 +124,15 @@ def run(base: str) -> None:
         plans = [event.data.plan for event in page.events if isinstance(event, PlanSet)]
         charged = [event.data for event in page.events if isinstance(event, CreditConsumed)]
         grants = [event.data.credits_ for event in page.events if isinstance(event, TopUpGranted)]
+        refunds = [event.data for event in page.events if isinstance(event, CreditRefunded)]
         assert plans == ["Lite"] and grants == [5]
         assert [(c.enquiry_id, c.paid_by) for c in charged] == [
             ("e-1", CreditConsumedDataPaidBy.PLAN),
             ("e-2", CreditConsumedDataPaidBy.PLAN),
+            ("e-3", CreditConsumedDataPaidBy.PLAN),
+        ]
+        assert [(r.enquiry_id, r.returned, r.reason) for r in refunds] == [
+            ("e-2", CreditRefundedDataReturned.PLAN, "the report failed")
         ]
 
         usage = get_usage.sync(org, client=client)

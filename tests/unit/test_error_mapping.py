@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 
 import pytest
 
@@ -20,8 +21,11 @@ CASES = [
     (errors.PlanClosed, 409, "PLAN_CLOSED"),
     (errors.EnquiryConflict, 409, "ENQUIRY_CONFLICT"),
     (errors.TopUpConflict, 409, "TOP_UP_CONFLICT"),
+    (errors.EnquiryRefunded, 409, "ENQUIRY_REFUNDED"),
+    (errors.PeriodClosed, 409, "PERIOD_CLOSED"),
     (errors.InvalidInput, 422, "VALIDATION_ERROR"),
     (errors.OrgNotFound, 404, "NOT_FOUND"),
+    (errors.EnquiryNotFound, 404, "NOT_FOUND"),
     (errors.Busy, 503, "BUSY"),
 ]
 
@@ -30,8 +34,19 @@ CASES = [
 def test_status_and_code(kind: type[errors.LedgerError], status: int, code: str) -> None:
     response = ledger_error_response(kind("why"))
     assert response.status_code == status
-    assert json.loads(response.body) == {"error": {"code": code, "message": "why"}}
+    body = {"code": code, "message": "why"}
+    if status == 402:  # a refusal says when credit comes back (nothing set here: zeros)
+        body.update(limit=0, used=0, remaining=0, resets_at=None)
+    assert json.loads(response.body) == {"error": body}
     assert ("Retry-After" in (response.headers or {})) == (status == 503)
+
+
+def test_a_refusal_carries_its_numbers() -> None:
+    moment = datetime(2026, 12, 1, tzinfo=UTC)
+    refused = errors.UserLimitReached("why", limit=3, used=3, remaining=0, resets_at=moment)
+    error = json.loads(ledger_error_response(refused).body)["error"]
+    assert (error["limit"], error["used"], error["remaining"]) == (3, 3, 0)
+    assert error["resets_at"] == "2026-12-01T00:00:00Z"
 
 
 @pytest.mark.parametrize(

@@ -3,6 +3,7 @@ it must be stored exactly as the library's own creation would store it."""
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 
 from eventsourcing.persistence import DatetimeAsISO, JSONTranscoder, Mapper, UUIDAsHex
@@ -20,19 +21,17 @@ def _mapper() -> Mapper:
 
 
 def test_an_enquiry_receipt_is_stored_as_the_library_would_create_it() -> None:
-    event = EnquiryReceipt.Recorded.make(
-        "acme", "e-1", AT, user_id="u-1", consumed_at=AT, remaining=17, user_remaining=None
-    )
+    charge = {"consumed_at": AT, "remaining": 17, "user_remaining": None, "period": "2026-11"}
+    event = EnquiryReceipt.Recorded.make("acme", "e-1", AT, user_id="u-1", paid_by="plan", **charge)
     made = EnquiryReceipt._create(
         EnquiryReceipt.Recorded,
         id=enquiry_uuid("acme", "e-1"),
         org_id="acme",
         enquiry_id="e-1",
         user_id="u-1",
-        consumed_at=AT,
-        remaining=17,
-        user_remaining=None,
+        paid_by="plan",
         timestamp=AT,
+        **charge,
     ).collect_events()[0]
     mapper = _mapper()
     assert mapper.to_stored_event(event) == mapper.to_stored_event(made)
@@ -59,3 +58,19 @@ def test_a_top_up_receipt_is_stored_as_the_library_would_create_it() -> None:
     ).collect_events()[0]
     mapper = _mapper()
     assert mapper.to_stored_event(event) == mapper.to_stored_event(made)
+
+
+def test_an_enquiry_receipt_from_before_refunds_reads_back_without_period_or_kind() -> None:
+    event = EnquiryReceipt.Recorded.make(
+        "acme", "e-1", AT, user_id="u-1", consumed_at=AT, remaining=1, user_remaining=None,
+        period="2026-11", paid_by="plan",
+    )  # fmt: skip
+    mapper = _mapper()
+    stored = mapper.to_stored_event(event)
+    state = json.loads(stored.state)
+    for key in ("period", "paid_by", "class_version"):
+        del state[key]  # as version 1 wrote it
+    old = stored.__class__(stored.originator_id, 1, stored.topic, json.dumps(state).encode())
+    read = mapper.to_domain_event(old)
+    assert isinstance(read, EnquiryReceipt.Recorded)
+    assert (read.user_id, read.period, read.paid_by) == ("u-1", None, None)

@@ -48,3 +48,16 @@ def test_usage_by_month_through_trial_plans_and_quiet_months(clock: FakeClock) -
     )
     status = ledger.status("acme")
     assert (status.limit, status.used, status.remaining) == (20, 1, 19)
+
+
+def test_a_refund_comes_off_the_month_and_its_user(clock: FakeClock) -> None:
+    ledger = CreditLedger(env={"PERSISTENCE_MODULE": "eventsourcing.popo"}, clock=clock)
+    ledger.set_plan("acme", "Lite")
+    for n, user in enumerate(["u-1", "u-1", "u-2"]):
+        ledger.consume_credit("acme", user_id=user, enquiry_id=f"e-{n}")
+    ledger.refund_credit("acme", "e-0")
+    ledger.refund_credit("acme", "e-2")
+    assert usage(ledger, "2026-11", clock()) == Usage(
+        "acme", "2026-11", "Lite", limit=20, used=1, remaining=19, top_up_credits=0,
+        by_user={"u-1": 1},
+    )  # fmt: skip

@@ -8,13 +8,16 @@ from typing import Any
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.middlewares import NextMiddleware
 
+from handlers.openapi import allowed_methods
 from ledger.domain.errors import InvalidInput
 
 
 def refuse_undefined(app: Any, next_middleware: NextMiddleware) -> Response[Any]:
     route = app.context.get("_route")
-    defined = {param.alias for param in route.dependant.query_params} if route else set()
     event = app.current_event
+    if route is None or event.http_method not in allowed_methods(app, event.path):
+        return next_middleware(app)  # no route: the answer is 404 or 405, whatever the query
+    defined = {param.alias for param in route.dependant.query_params}
     given = set(event.get("queryStringParameters") or {})
     given |= set(event.get("multiValueQueryStringParameters") or {})
     undefined = sorted(given - defined)

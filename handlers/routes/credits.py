@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.middlewares import NextMiddleware
 from aws_lambda_powertools.event_handler.openapi.params import Body
 from aws_lambda_powertools.event_handler.router import APIGatewayRouter
 from aws_lambda_powertools.metrics import MetricUnit
 
 from handlers import metric_names
 from handlers.actor import current_actor
-from handlers.errors import STATUS, Answered, Statuses
+from handlers.errors import STATUS, Answered, Statuses, read_json
 from handlers.observability import metrics
 from handlers.routes.common import (
     COMMAND_ERRORS,
@@ -22,7 +23,7 @@ from handlers.routes.common import (
 )
 from handlers.schemas import ConsumeBody, RefundBody, TopUpBody
 from handlers.wiring import services
-from ledger.domain.errors import NoRunningPlan
+from ledger.domain.errors import InvalidInput, NoRunningPlan
 from ledger.models import Consumption, Refund, TopUp
 
 router = APIGatewayRouter()
@@ -56,8 +57,17 @@ def consume_credit(org_id: OrgId, body: ConsumeBody) -> Response[Consumption]:
     return json_response(result, status=200 if result.replayed else 201, replayed=result.replayed)
 
 
+def _object_or_nothing(app: Any, next_middleware: NextMiddleware) -> Response[Any]:
+    """An optional body is an object, `null` or nothing; anything else is refused."""
+    raw = app.current_event.body
+    if raw and not isinstance(read_json(raw), dict | None):
+        raise InvalidInput("body: must be an object with an optional reason")
+    return next_middleware(app)
+
+
 @router.post(
     "/orgs/<org_id>/enquiries/<enquiry_id>/refund",
+    middlewares=[_object_or_nothing],
     operation_id="refundCredit",
     tags=["Credit"],
     summary="Give back the credit of a report that failed",
@@ -78,10 +88,11 @@ def consume_credit(org_id: OrgId, body: ConsumeBody) -> Response[Consumption]:
 def refund_credit(
     org_id: OrgId,
     enquiry_id: EnquiryId,
-    body: Annotated[RefundBody, Body()] = RefundBody(),  # noqa: B008 (immutable in use)
+    body: Annotated[RefundBody | None, Body()] = None,  # none, or null: no reason
 ) -> Response[Refund]:
+    reason = body.reason if body is not None else None
     ledger = services().ledger
-    result = ledger.refund_credit(org_id, enquiry_id, actor=current_actor(), reason=body.reason)
+    result = ledger.refund_credit(org_id, enquiry_id, actor=current_actor(), reason=reason)
     return json_response(result, status=200 if result.replayed else 201, replayed=result.replayed)
 
 

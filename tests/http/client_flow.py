@@ -27,6 +27,7 @@ from credit_ledger_client.models import (
     CreditConsumedDataPaidBy,
     CreditRefunded,
     CreditRefundedDataReturned,
+    Health,
     HistoryPage,
     MonthlyUsage,
     NotFound,
@@ -58,7 +59,7 @@ def run(base: str) -> None:
     org = f"client-{uuid.uuid4().hex[:8]}"
     with Client(base_url=base, raise_on_unexpected_status=True) as client:
         health = get_health.sync(client=client)
-        assert health is not None and health.status == "ok"
+        assert isinstance(health, Health) and health.status == "ok"
 
         missing = get_org.sync(org, client=client)
         assert isinstance(missing, NotFound) and missing.error.code == "NOT_FOUND"
@@ -101,14 +102,15 @@ def run(base: str) -> None:
         why = RefundBody(reason="the report failed")
         refund = refund_credit.sync(org, "e-2", client=client, body=why)
         assert isinstance(refund, Refund) and (refund.remaining, refund.user_remaining) == (19, 1)
-        repeat = refund_credit.sync_detailed(org, "e-2", client=client)
+        repeat = refund_credit.sync_detailed(org, "e-2", client=client, body=RefundBody())
         assert repeat.status_code == 200 and repeat.headers["Idempotent-Replayed"] == "true"
         recharge = consume_credit.sync(
             org, client=client, body=ConsumeBody(enquiry_id="e-2", user_id="u-1")
         )
         assert isinstance(recharge, Conflict)
         assert recharge.error.code is ConflictDetailCode.ENQUIRY_REFUNDED
-        assert isinstance(refund_credit.sync(org, "e-404", client=client), NotFound)
+        unknown = refund_credit.sync(org, "e-404", client=client, body=RefundBody())
+        assert isinstance(unknown, NotFound)
         charge(client, org, "e-3", "u-1")
 
         bad = top_up.sync(org, client=client, body=TopUpBody(credits_=0))

@@ -54,11 +54,13 @@ def test_every_operation_is_named_described_and_has_examples(server: LedgerProce
             bodies = [operation.get("requestBody", {}), *operation["responses"].values()]
             for body in bodies:
                 for content in body.get("content", {}).values():
-                    if "$ref" not in content["schema"]:  # a CSV page, say
+                    schema = content["schema"]
+                    refs = [s["$ref"] for s in [schema, *schema.get("anyOf", [])] if "$ref" in s]
+                    if not refs:  # a CSV page, say
                         assert content.get("examples"), where
-                        continue
-                    name = content["schema"]["$ref"].rsplit("/", 1)[-1]
-                    assert schemas[name].get("examples"), f"{where}: {name}"
+                    for ref in refs:
+                        name = ref.rsplit("/", 1)[-1]
+                        assert schemas[name].get("examples"), f"{where}: {name}"
 
 
 def test_errors_list_their_codes_and_headers_are_documented(server: LedgerProcess) -> None:

@@ -145,7 +145,7 @@ def _rebuild(args: argparse.Namespace) -> int:
     """Exit status 0 when the live projection equals the rebuilt one, 1 otherwise."""
     from adapters.projection_sqlite import SQLiteProjectionStore
     from localmode.projection import PROJECTIONS_FILE
-    from localmode.rebuild import rebuild_and_compare
+    from localmode.rebuild import STORE_ERRORS, rebuild_and_compare
     from projections.settings import AlertSettings
 
     try:
@@ -156,7 +156,10 @@ def _rebuild(args: argparse.Namespace) -> int:
     path = args.data_dir / PROJECTIONS_FILE
     # No live projection yet: compared with an empty one, not a file made for it.
     live = SQLiteProjectionStore(path if path.is_file() else ":memory:")
-    report = rebuild_and_compare(ledger, live, settings, progress=_progress)
+    try:
+        report = rebuild_and_compare(ledger, live, settings, progress=_progress)
+    except STORE_ERRORS as error:
+        raise CommandError(f"cannot read the event store: {error}", status=1) from None
     for line in report.differences:
         print(line)
     found = f"{len(report.differences)} difference(s)" if report.differences else "no differences"

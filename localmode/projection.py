@@ -12,6 +12,7 @@ from handlers import wiring
 from ledger import CreditLedger
 from localmode.alerts import JsonLinesAlertSink
 from localmode.delivery import WebhookDelivery
+from localmode.feeds import feed_for
 from localmode.worker import ProjectionWorker
 from projections.settings import AlertSettings
 
@@ -41,6 +42,7 @@ class LocalProjection:
 def start_projection(ledger: CreditLedger, data_dir: Path, logger: Any) -> LocalProjection:
     """Serves usage from the local projection and keeps it (and the alerts) current."""
     store = open_projection_store(data_dir)
+    feed = feed_for(ledger, store, data_dir)  # first: a store it cannot follow stops the start
     wiring.use_projection_store(store)
     notifier: Notifier = LogNotifier(logger)
     delivery = None
@@ -54,7 +56,7 @@ def start_projection(ledger: CreditLedger, data_dir: Path, logger: Any) -> Local
     if delivery is not None:
         delivery.start()  # after the sink has mended a line cut short, before it writes
     worker = ProjectionWorker(
-        ledger, store, sink, AlertSettings.from_env(os.environ), logger=logger
+        ledger, store, sink, AlertSettings.from_env(os.environ), logger=logger, feed=feed
     )
     worker.start()
     return LocalProjection(worker, delivery)

@@ -31,7 +31,7 @@ def run(host: str, port: int, data_dir: Path) -> int:
     server = make_server(host, port)
     try:
         projection = start_projection(ledger, data_dir, logger)
-    except ValueError as error:  # a setting from the environment, e.g. the webhook URL
+    except (ValueError, CommandError) as error:  # a setting, e.g. the webhook URL; the store
         server.server_close()
         ledger.close()
         raise CommandError(str(error)) from None

@@ -26,19 +26,22 @@ def table_name(env: Environment) -> str:
     return env.get(EVENTS.name_env) or EVENTS.default_name
 
 
-def make_client(env: Environment) -> Any:
+def make_client(env: Environment, service: str = "dynamodb") -> Any:
     """A low-level client: it keeps numbers as strings and binary as bytes.
 
     Settings are read from the application's environment (which includes the
     process environment), so tests and scripts can pass them in explicitly;
-    anything not given falls back to boto3's usual resolution.
+    anything not given falls back to boto3's usual resolution. The streams
+    client (service "dynamodbstreams") uses AWS_ENDPOINT_URL_DYNAMODBSTREAMS,
+    else the DynamoDB endpoint (a local server answers both).
     """
-    endpoint = env.get(ENDPOINT) or env.get("AWS_ENDPOINT_URL") or None
+    names = [f"AWS_ENDPOINT_URL_{service.upper()}", ENDPOINT, "AWS_ENDPOINT_URL"]
+    endpoint = next((env.get(name) for name in names if env.get(name)), None)
     region = next((env.get(key) for key in REGIONS if env.get(key)), None)
     import boto3  # here: a handler that only reads item names need not load it
 
-    session = boto3.session.Session()
-    return session.client("dynamodb", endpoint_url=endpoint, region_name=region, config=CONFIG)
+    session: Any = boto3.session.Session()  # any service name, not one literal
+    return session.client(service, endpoint_url=endpoint, region_name=region, config=CONFIG)
 
 
 def create_table(client: Any, name: str) -> None:

@@ -1,9 +1,11 @@
 """Builds the Lambda code and its dependency layer with pip, without Docker.
 
-Dependencies are the project's runtime requirements (pyproject.toml), installed
-as binary wheels for the Lambda platform into a layer folder. Both folders are
-cached under build/lambda/, keyed by a hash of what goes in, so a second synth
-(or a second test worker) reuses them.
+Dependencies are installed from requirements-lambda.lock (every runtime
+requirement pinned, with hashes: stacks/lockfile.py) as binary wheels for the
+Lambda platform into a layer folder; the layer's key is a hash of the lock and
+the target, so a new resolution is a new layer. Both folders are cached under
+build/lambda/, keyed by a hash of what goes in, so a second synth (or a second
+test worker) reuses them.
 """
 
 from __future__ import annotations
@@ -16,12 +18,13 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import tomllib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from stacks import lockfile
+from stacks.lockfile import LOCK
 from stacks.settings import LAMBDA_PLATFORM, LAMBDA_PYTHON, RUNTIME_PACKAGES
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -44,26 +47,30 @@ def host_target() -> Target:
     return Target(version, f"manylinux2014_{platform.machine()}")
 
 
-def requirements() -> list[str]:
-    with (ROOT / "pyproject.toml").open("rb") as file:
-        return list(tomllib.load(file)["project"]["dependencies"])
-
-
 @dataclass(frozen=True)
 class Built:
     path: Path
     key: str  # a content hash, used as the CDK asset hash
 
 
-def build_layer(target: Target = LAMBDA, cache: Path = CACHE) -> Built:
-    """A layer folder (python/...) with the runtime requirements for target."""
-    wanted = requirements()
-    key = _digest(json.dumps([wanted, target.python, target.platform]).encode())
+def build_layer(target: Target = LAMBDA, cache: Path = CACHE, lock: Path = LOCK) -> Built:
+    """A layer folder (python/...) with the locked requirements for target.
+
+    Raises lockfile.StaleLock when the lock no longer matches pyproject.toml."""
+    lockfile.check(lock)
+    key = layer_key(lock, target)
     folder = cache / f"layer-py{target.python.replace('.', '')}-{target.platform}-{key}"
     with _locked(cache):
         if not folder.exists():
-            _publish(folder, lambda scratch: _pip_install(wanted, target, scratch / "python"))
+            _publish(folder, lambda scratch: _pip_install(lock, target, scratch / "python"))
     return Built(folder, key)
+
+
+def layer_key(lock: Path, target: Target) -> str:
+    """The layer's asset hash: the lock's bytes (hashes included) and the target."""
+    return _digest(
+        json.dumps([_digest(lock.read_bytes()), target.python, target.platform]).encode()
+    )
 
 
 def build_code(cache: Path = CACHE) -> Built:
@@ -97,11 +104,12 @@ def _publish(folder: Path, fill: Callable[[Path], None]) -> None:
         shutil.rmtree(scratch, ignore_errors=True)
 
 
-def _pip_install(wanted: list[str], target: Target, into: Path) -> None:
+def _pip_install(lock: Path, target: Target, into: Path) -> None:
     command = [sys.executable, "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
     command += ["--no-compile", "--target", str(into), "--implementation", "cp"]
     command += ["--platform", target.platform, "--python-version", target.python]
-    command += ["--only-binary=:all:", *wanted]
+    # The lock names every package: nothing is resolved here, every wheel is checked.
+    command += ["--only-binary=:all:", "--require-hashes", "--no-deps", "-r", str(lock)]
     done = subprocess.run(command, capture_output=True, text=True, check=False)
     if done.returncode != 0:
         raise RuntimeError(f"pip could not build the Lambda layer:\n{done.stderr}")

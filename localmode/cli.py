@@ -69,6 +69,13 @@ def _parser() -> argparse.ArgumentParser:
     )
     _data_dir(rebuild)
     rebuild.set_defaults(run=_rebuild)
+
+    replay = commands.add_parser(
+        "replay-failures",
+        help="AWS: project again what the projector's stream source gave up on",
+    )
+    replay.add_argument("queue_url", help="the stack's ProjectorFailuresQueueUrl output")
+    replay.set_defaults(run=_replay_failures)
     return parser
 
 
@@ -170,6 +177,41 @@ def _rebuild(args: argparse.Namespace) -> int:
     live.close()
     ledger.close()
     return 1 if report.differences else 0
+
+
+def _replay_failures(args: argparse.Namespace) -> int:
+    """On the deployed tables and bus named by the environment (docs/deploy.md)."""
+    for name in ("LEDGER_EVENTS_TABLE", "LEDGER_PROJECTIONS_TABLE", "LEDGER_ALERT_BUS"):
+        if not os.environ.get(name):
+            raise CommandError(f"set {name} (from the stack's outputs) to replay failures")
+    os.environ["PERSISTENCE_MODULE"] = "adapters.dynamodb"
+    os.environ.setdefault("POWERTOOLS_METRICS_DISABLED", "true")
+    os.environ.setdefault("POWERTOOLS_TRACE_DISABLED", "true")
+    import boto3
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    from handlers.projector import get_projector
+    from handlers.replay import replay_failures
+    from handlers.wiring import get_ledger
+    from localmode.feeds import all_org_keys
+
+    try:
+        report = replay_failures(
+            boto3.client("sqs"),
+            args.queue_url,
+            boto3.client("dynamodbstreams"),
+            get_projector(),
+            lambda: all_org_keys(get_ledger()),
+        )
+    except (ClientError, BotoCoreError) as error:
+        raise CommandError(f"replay stopped: {error}", status=1) from None
+    everything = "; every org caught up (records gone from the stream)"
+    print(
+        f"replayed {report.messages} failure(s): {report.records} records, "
+        f"{len(report.orgs)} orgs{everything if report.caught_up_everything else ''}",
+        file=sys.stderr,
+    )
+    return 0
 
 
 def _progress(done: int, total: int) -> None:

@@ -15,6 +15,9 @@ ACKNOWLEDGED = {
     "AwsSolutions-IAM5[Resource::*]",  # stacks/functions.py: X-Ray, ListStreams
     "AwsSolutions-L1",  # stacks/functions.py: the layer is built for this runtime
     "AwsSolutions-SQS3",  # stacks/queues.py: dead-letter queues need no dead-letter queue
+    # stacks/deployment.py: CodeDeploy's documented managed policy for Lambda canaries
+    "AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/"
+    "AWSCodeDeployRoleForLambdaLimited]",
 }
 
 

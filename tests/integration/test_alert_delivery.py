@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -220,9 +221,10 @@ def test_the_webhook_url_can_come_from_an_ssm_parameter(webhook: Any) -> None:
         return str(url)
 
     env = {"LEDGER_ALERT_WEBHOOK_PARAMETER": "/credit-ledger/alert-webhook-url"}
-    notifier = notifier_from_env(LogNotifier(None).logger, env, read_parameter=read)
+    logger = logging.getLogger("test-notifier")
+    notifier = notifier_from_env(logger, env, read_parameter=read)
     notifier.notify(alert(2).event())
     assert asked == ["/credit-ledger/alert-webhook-url"]
     assert received[0][1] == alert(2).event()
-    quiet = notifier_from_env(LogNotifier(None).logger, {}, read_parameter=read)
+    quiet = notifier_from_env(logger, {}, read_parameter=read)
     assert isinstance(quiet, LogNotifier) and asked == ["/credit-ledger/alert-webhook-url"]

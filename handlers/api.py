@@ -12,11 +12,12 @@ from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from eventsourcing.persistence import OperationalError
 
-from handlers import errors, metric_names
+from handlers import deadlines, errors, metric_names
 from handlers.observability import logger, metrics, tracer
 from handlers.paths import decoded_path
 from handlers.resolver import RequestScopedResolver
 from handlers.routes import credits, orgs, usage
+from ledger import deadline
 from ledger.domain.errors import Busy, CreditRefused, InvalidInput, LedgerError
 
 TITLE, VERSION = "Credit ledger", "1.0.0"
@@ -102,7 +103,9 @@ def resolve(
         event["path"] = decoded_path(event.get("path") or "/")
     except InvalidInput as error:
         return _refused(422, error.code, error.message)
-    return (resolver or app).resolve(_as_json(event), context)
+    # One deadline for everything this request waits on: locks, attempts, retries.
+    with deadline.within(deadlines.request_seconds(context), deadlines.store_call_limit()):
+        return (resolver or app).resolve(_as_json(event), context)
 
 
 def _refused(status: int, code: str, message: str) -> dict[str, Any]:

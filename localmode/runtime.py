@@ -16,6 +16,12 @@ DRAIN_SECONDS = 10  # how long shutdown waits for requests under way
 
 def run(host: str, port: int, data_dir: Path) -> int:
     env = configure(data_dir)
+    from handlers.deadlines import configured_seconds
+
+    try:
+        configured_seconds()  # checked at start, not at each request
+    except ValueError as error:
+        raise CommandError(str(error)) from None
     lock = lock_data_dir(data_dir)  # before anything reads or writes the data dir
     # Imported after configure(): powertools reads its settings at import time.
     from handlers import wiring

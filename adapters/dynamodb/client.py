@@ -5,21 +5,39 @@ from __future__ import annotations
 from typing import Any
 
 from botocore.config import Config
+from botocore.exceptions import BotoCoreError
 from eventsourcing.utils import Environment
 
 from adapters.tables import EVENTS
+from ledger import deadline
 
 ENDPOINT = "AWS_ENDPOINT_URL_DYNAMODB"
 REGIONS = ("AWS_REGION", "AWS_DEFAULT_REGION")
 
 # Short timeouts: a command that waits long is worth less than a 503 and a retry.
+CONNECT_TIMEOUT, READ_TIMEOUT = 1, 2
+# The longest one HTTP attempt may take: a request's deadline keeps this much in
+# hand, so no attempt starts that could not end before it (ledger.deadline).
+CALL_LIMIT = float(CONNECT_TIMEOUT + READ_TIMEOUT)
 CONFIG = Config(
     retries={"mode": "standard", "max_attempts": 3},
-    connect_timeout=2,
-    read_timeout=5,
+    connect_timeout=CONNECT_TIMEOUT,
+    read_timeout=READ_TIMEOUT,
     tcp_keepalive=True,
     max_pool_connections=32,
 )
+
+
+class DeadlinePassed(BotoCoreError):
+    """Raised instead of an HTTP attempt (a first one or botocore's retry) that
+    could not finish before the request's deadline; not retried by botocore."""
+
+    fmt = "not sent: the request's deadline has passed"
+
+
+def _within_deadline(**_: Any) -> None:
+    if deadline.passed():
+        raise DeadlinePassed()
 
 
 def table_name(env: Environment) -> str:
@@ -41,7 +59,9 @@ def make_client(env: Environment, service: str = "dynamodb") -> Any:
     import boto3  # here: a handler that only reads item names need not load it
 
     session: Any = boto3.session.Session()  # any service name, not one literal
-    return session.client(service, endpoint_url=endpoint, region_name=region, config=CONFIG)
+    client = session.client(service, endpoint_url=endpoint, region_name=region, config=CONFIG)
+    client.meta.events.register("before-send", _within_deadline)  # every attempt, retries too
+    return client
 
 
 def create_table(client: Any, name: str) -> None:

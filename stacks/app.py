@@ -16,6 +16,8 @@ from cdk_nag import AwsSolutionsChecks
 
 from stacks.config import BadSetting, DeployConfig
 from stacks.ledger_stack import LedgerStack
+from stacks.lockfile import StaleLock
+from stacks.packaging import NoCompiler
 from stacks.settings import STACK_NAME
 
 
@@ -45,6 +47,8 @@ def main() -> None:
         app = build_app()
     except BadSetting as error:
         sys.exit(f"cdk.json: {error}")
+    except (NoCompiler, StaleLock) as error:
+        sys.exit(f"Lambda assets: {error}")
     app.synth()
 
 

@@ -16,6 +16,7 @@ ALARM_EMAIL = "alarm_email"
 WEBHOOK_PARAMETER = "alert_webhook_parameter"
 RESERVED_CONCURRENCY = "reserved_concurrency"
 TAGS = "tags"
+BYTECODE = "lambda_bytecode"  # false: ship source only (every cold start compiles)
 OLD_WEBHOOK_URL = "alert_webhook_url"  # no longer taken: it put the URL in the template
 
 # Function name (as in the stack) -> concurrent executions set aside for it.
@@ -32,6 +33,7 @@ class DeployConfig:
     webhook_parameter: str | None = None
     reserved_concurrency: dict[str, int] = field(default_factory=lambda: dict(DEFAULT_CONCURRENCY))
     tags: dict[str, str] = field(default_factory=dict)
+    bytecode: bool = True
 
     @classmethod
     def from_context(cls, get: Any) -> DeployConfig:
@@ -61,4 +63,7 @@ class DeployConfig:
         tags = get(TAGS) or {}
         if not isinstance(tags, dict) or not all(isinstance(v, str) for v in tags.values()):
             raise BadSetting(f"{TAGS!r} must map tag names to strings")
-        return cls(email, parameter, concurrency, dict(tags))
+        bytecode = get(BYTECODE)
+        if bytecode not in (None, True, False):
+            raise BadSetting(f"{BYTECODE!r} must be true or false")
+        return cls(email, parameter, concurrency, dict(tags), bytecode is not False)

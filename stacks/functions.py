@@ -22,10 +22,11 @@ ARCHITECTURE = lambda_.Architecture.ARM_64
 class LedgerCode(Construct):
     """The project's packages as the function code, its requirements as a layer."""
 
-    def __init__(self, scope: Construct, construct_id: str) -> None:
+    def __init__(self, scope: Construct, construct_id: str, *, bytecode: bool = True) -> None:
         super().__init__(scope, construct_id)
-        code = packaging.build_code()
-        layer = packaging.build_layer()
+        # Precompiled for the runtime's Python: a cold start then only loads bytecode.
+        code = packaging.build_code(bytecode=bytecode)
+        layer = packaging.build_layer(bytecode=bytecode)
         self.code = lambda_.Code.from_asset(str(code.path), asset_hash=code.key)
         self.layer = lambda_.LayerVersion(
             self,

@@ -28,7 +28,7 @@ class LedgerStack(Stack):
     ) -> None:
         super().__init__(scope, construct_id, description="Event-sourced credit ledger", **kwargs)
         concurrency = config.reserved_concurrency
-        code = LedgerCode(self, "Code")
+        code = LedgerCode(self, "Code", bytecode=config.bytecode)
         store = EventStore(self, "EventStore")
         alerts = Alerts(
             self,

@@ -170,3 +170,4 @@ def test_the_notifier_takes_both_alert_types_from_the_asset(
     result = _probe("invoke", handler, code, host_layer, _environment(synth, handler), tmp_path)
     assert result["borrowed"] == {}
     assert len(result["answers"]) == len(ALERT_TYPES)
+    assert result["webhook_calls"] == len(ALERT_TYPES)  # to the URL read from SSM

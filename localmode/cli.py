@@ -190,18 +190,18 @@ def _replay_failures(args: argparse.Namespace) -> int:
     import boto3
     from botocore.exceptions import BotoCoreError, ClientError
 
-    from handlers.projector import get_projector
     from handlers.replay import replay_failures
-    from handlers.wiring import get_ledger
+    from handlers.wiring import services
     from localmode.feeds import all_org_keys
 
+    built = services()  # the deployed tables and bus, named by the environment
     try:
         report = replay_failures(
             boto3.client("sqs"),
             args.queue_url,
             boto3.client("dynamodbstreams"),
-            get_projector(),
-            lambda: all_org_keys(get_ledger()),
+            built.projector,
+            lambda: all_org_keys(built.ledger),
         )
     except (ClientError, BotoCoreError) as error:
         raise CommandError(f"replay stopped: {error}", status=1) from None

@@ -45,9 +45,9 @@ def stalled_api(stalled_store: str, monkeypatch: pytest.MonkeyPatch) -> Iterator
     for name, value in env.items():
         monkeypatch.setenv(name, value)
     ledger = CreditLedger(env=env)
-    wiring.use_ledger(ledger)
+    wiring.bootstrap(ledger=ledger)
     yield
-    wiring.use_ledger(None)
+    wiring.bootstrap()
     ledger.close()
 
 

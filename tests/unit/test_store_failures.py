@@ -60,13 +60,16 @@ def test_a_first_charge_found_by_its_own_receipt_is_201_and_counted(
     from handlers import metric_names
     from handlers.observability import metrics
 
-    monkeypatch.setattr(wiring, "_ledger", memory_ledger)
     memory_ledger.recorder.fail("insert_events", after_the_call=True)
     body = json.dumps({"enquiry_id": "e-9", "user_id": "u-1"})
     event = proxy_event("POST", "/orgs/acme/enquiries", {"Host": "local"}, body)
     counted: list[str] = []
     monkeypatch.setattr(metrics, "add_metric", lambda name, **_: counted.append(name))
-    answer = api.resolve(event, None)
+    wiring.bootstrap(ledger=memory_ledger)
+    try:
+        answer = api.resolve(event, None)
+    finally:
+        wiring.bootstrap()
     assert answer["statusCode"] == 201, answer
     assert "Idempotent-Replayed" not in json.dumps(answer["multiValueHeaders"])
     assert counted == [metric_names.CREDITS_CONSUMED]
@@ -84,12 +87,13 @@ def test_a_store_that_stays_unavailable_is_busy_and_charges_nothing(
     assert memory_ledger.status("acme").used == 0
 
 
-def test_a_read_the_store_cannot_serve_is_503_busy(
-    memory_ledger: FaultyLedger, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(wiring, "_ledger", memory_ledger)
+def test_a_read_the_store_cannot_serve_is_503_busy(memory_ledger: FaultyLedger) -> None:
+    wiring.bootstrap(ledger=memory_ledger)
     memory_ledger.recorder.fail("select_events")
-    answer = api.resolve(proxy_event("GET", "/orgs/acme", {"Host": "local"}, None), None)
+    try:
+        answer = api.resolve(proxy_event("GET", "/orgs/acme", {"Host": "local"}, None), None)
+    finally:
+        wiring.bootstrap()
     assert answer["statusCode"] == 503
     assert json.loads(answer["body"])["error"]["code"] == "BUSY"
     assert answer["multiValueHeaders"]["Retry-After"] == ["1"]

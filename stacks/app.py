@@ -38,8 +38,14 @@ def build_app(outdir: str | None = None, context: dict[str, Any] | None = None) 
     )
     for name, value in {"service": STACK_NAME, **config.tags}.items():
         cdk.Tags.of(stack).add(name, value)
-    cdk.Validations.of(app).add_plugins(AwsSolutionsChecks(app, verbose=True))
+    add_checks(app)
     return app
+
+
+def add_checks(app: cdk.App) -> None:
+    """cdk-nag's AwsSolutions checks: any finding not acknowledged with a reason,
+    of error or warning level alike, fails synth."""
+    cdk.Validations.of(app).add_plugins(AwsSolutionsChecks(app, verbose=True))
 
 
 def main() -> None:

@@ -51,19 +51,24 @@ def replay_failures(
         for message in messages:
             info = json.loads(message["Body"])[BATCH_INFO]
             records = _records(streams, info)
-            if records is None:  # trimmed from the stream: every org, once
-                if not report.caught_up_everything:
-                    for org_key in every_org():
-                        projector.handle(org_key)
-                        report.orgs.add(org_key)
-                    report.caught_up_everything = True
-            else:
+            if records is None and not report.caught_up_everything:
+                catch_up(projector, every_org(), report)  # trimmed from the stream
+            elif records is not None:
                 for org_key in _orgs(records):
                     projector.handle(org_key)
                     report.orgs.add(org_key)
                 report.records += len(records)
             sqs.delete_message(QueueUrl=queue_url, ReceiptHandle=message["ReceiptHandle"])
             report.messages += 1
+
+
+def catch_up(projector: Projector, orgs: Iterable[uuid.UUID], report: ReplayReport) -> None:
+    """Every org brought up to date and its pending alerts published (after records
+    were lost, or after the events table was brought back into a new stack)."""
+    for org_key in orgs:
+        projector.handle(org_key)
+        report.orgs.add(org_key)
+    report.caught_up_everything = True
 
 
 def _orgs(records: list[dict[str, Any]]) -> list[uuid.UUID]:

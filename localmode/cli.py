@@ -75,6 +75,12 @@ def _parser() -> argparse.ArgumentParser:
         help="AWS: project again what the projector's stream source gave up on",
     )
     replay.add_argument("queue_url", help="the stack's ProjectorFailuresQueueUrl output")
+    replay.add_argument(
+        "--every-org",
+        action="store_true",
+        help="then catch up every org in the events table (a Scan): after the table "
+        "was brought back into a new stack",
+    )
     replay.set_defaults(run=_replay_failures)
     return parser
 
@@ -190,7 +196,7 @@ def _replay_failures(args: argparse.Namespace) -> int:
     import boto3
     from botocore.exceptions import BotoCoreError, ClientError
 
-    from handlers.replay import replay_failures
+    from handlers.replay import catch_up, replay_failures
     from handlers.wiring import services
     from localmode.feeds import all_org_keys
 
@@ -203,6 +209,8 @@ def _replay_failures(args: argparse.Namespace) -> int:
             built.projector,
             lambda: all_org_keys(built.ledger),
         )
+        if args.every_org:
+            catch_up(built.projector, all_org_keys(built.ledger), report)
     except (ClientError, BotoCoreError) as error:
         raise CommandError(f"replay stopped: {error}", status=1) from None
     everything = "; every org caught up (records gone from the stream)"

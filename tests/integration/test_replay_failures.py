@@ -147,3 +147,12 @@ def test_a_stretch_the_stream_lost_catches_up_every_org_once(aws: Aws) -> None:
     head = aws.store.head(str(org_uuid("acme")))
     assert head is not None and head.version == 2
     assert aws.left() == 0
+
+
+def test_the_command_names_the_outputs_it_needs_in_one_line() -> None:
+    from tests.http.client import run_ledger
+
+    empty = {"LEDGER_EVENTS_TABLE": "", "LEDGER_PROJECTIONS_TABLE": "", "LEDGER_ALERT_BUS": ""}
+    done = run_ledger("replay-failures", "https://sqs.example/queue", env=empty)
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.count("\n") == 1 and "LEDGER_EVENTS_TABLE" in done.stderr

@@ -20,7 +20,7 @@ BYTECODE = "lambda_bytecode"  # false: ship source only (every cold start compil
 OLD_WEBHOOK_URL = "alert_webhook_url"  # no longer taken: it put the URL in the template
 
 # Function name (as in the stack) -> concurrent executions set aside for it.
-DEFAULT_CONCURRENCY = {"Api": 50, "Projector": 10, "Notifier": 5}
+DEFAULT_CONCURRENCY = {"Api": 50, "Projector": 10, "Notifier": 5, "Digests": 1}
 
 
 class BadSetting(ValueError):

@@ -16,6 +16,7 @@ from stacks.alerts import Alerts
 from stacks.api import LedgerApi
 from stacks.config import DeployConfig
 from stacks.deployment import CanaryDeployments
+from stacks.digests import DigestArchive
 from stacks.event_store import EventStore
 from stacks.functions import LedgerCode
 from stacks.monitoring import Monitoring, Watched
@@ -46,10 +47,14 @@ class LedgerStack(Stack):
             concurrency=concurrency["Projector"],
         )
         api = LedgerApi(self, "Api", code=code, store=store, concurrency=concurrency["Api"])
+        digests = DigestArchive(
+            self, "Digests", code=code, store=store, concurrency=concurrency["Digests"]
+        )
         functions = {
             "Api": api.function,
             "Projector": projector.function,
             "Notifier": alerts.notifier,
+            "Digests": digests.function,
         }
         watched = Watched(
             functions={name: f.function for name, f in functions.items()},
@@ -74,6 +79,7 @@ class LedgerStack(Stack):
             alarms=monitoring.rollback_alarms,
         )
         self._outputs(store, alerts, api, projector, monitoring)
+        CfnOutput(self, "DigestBucket", value=digests.bucket.bucket_name)
 
     def _outputs(
         self,

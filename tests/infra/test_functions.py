@@ -1,4 +1,4 @@
-"""The three functions: runtime, architecture, tracing, code, layer and environment."""
+"""The functions: runtime, architecture, tracing, code, layer and environment."""
 
 from __future__ import annotations
 
@@ -13,7 +13,12 @@ from stacks.settings import LAMBDA_PYTHON, METRICS_NAMESPACE, SERVICE
 from tests.infra.synth import DEPLOY_CONTEXT, Synth
 from tests.infra.template import Resources
 
-HANDLERS = ["handlers.api.handler", "handlers.projector.handler", "handlers.notifier.handler"]
+HANDLERS = [
+    "handlers.api.handler",
+    "handlers.projector.handler",
+    "handlers.notifier.handler",
+    "handlers.digests.handler",
+]
 OBSERVABILITY = {
     "POWERTOOLS_SERVICE_NAME": SERVICE,
     "POWERTOOLS_METRICS_NAMESPACE": METRICS_NAMESPACE,
@@ -21,7 +26,7 @@ OBSERVABILITY = {
 }
 
 
-def test_there_are_exactly_the_three_functions(synth: Synth) -> None:
+def test_there_are_exactly_these_functions(synth: Synth) -> None:
     functions = Resources(synth.template).of_type("AWS::Lambda::Function").values()
     assert sorted(f["Properties"]["Handler"] for f in functions) == sorted(HANDLERS)
 
@@ -93,7 +98,8 @@ def test_the_webhook_url_stays_in_ssm_only_its_name_is_configured(synth: Synth) 
 @pytest.mark.parametrize("handler", HANDLERS)
 def test_each_function_has_reserved_concurrency(synth: Synth, handler: str) -> None:
     props = Resources(synth.template).function(handler)[1]["Properties"]
-    name = {"api": "Api", "projector": "Projector", "notifier": "Notifier"}[handler.split(".")[1]]
+    names = {"api": "Api", "projector": "Projector", "notifier": "Notifier", "digests": "Digests"}
+    name = names[handler.split(".")[1]]
     assert props["ReservedConcurrentExecutions"] == DEFAULT_CONCURRENCY[name]
 
 

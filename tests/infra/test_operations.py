@@ -18,6 +18,7 @@ HANDLERS = {
     "Api": "handlers.api.handler",
     "Projector": "handlers.projector.handler",
     "Notifier": "handlers.notifier.handler",
+    "Digests": "handlers.digests.handler",
 }
 
 

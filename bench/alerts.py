@@ -31,7 +31,8 @@ from typing import Any
 from bench.figures import QUICK, Figure, size
 from ledger import CreditLedger
 from ledger.domain import errors
-from ledger.domain.org import TRIAL_PERIOD, org_uuid
+from ledger.domain.org import org_uuid
+from ledger.domain.periods import TRIAL_PERIOD
 from ledger.domain.plans import CATALOGUE, TRIAL
 from projections.alerts import LIMIT_REACHED, NEAR_LIMIT
 from projections.projector import LedgerEvents, Projector

@@ -35,7 +35,7 @@ class Alert:
     kind: Kind
     org_id: str
     plan: str
-    period: str  # "YYYY-MM" or "trial"
+    period: str  # "YYYY-MM" or TRIAL_PERIOD (ledger.domain.periods)
     limit: int
     used: int
     remaining: int

@@ -6,8 +6,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
-from ledger.domain.org import TRIAL_PERIOD, Org
-from ledger.domain.periods import month_end, month_key, month_start
+from ledger.domain.org import Org
+from ledger.domain.periods import TRIAL_PERIOD, month_end, month_key, month_start
 from ledger.domain.plans import CATALOGUE
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from ledger.domain.org import TRIAL_PERIOD
+from ledger.domain.periods import TRIAL_PERIOD
 from projections.alerts import LIMIT_REACHED, NEAR_LIMIT, Alert, Kind, Rule
 from projections.balance import Balance, OrgView, apply, evolve
 from projections.forecast import DAY, margin, outlook, recent_pace, run_out_at, still_to_use

@@ -41,6 +41,9 @@ class LocalProjection:
 def start_projection(ledger: CreditLedger, data_dir: Path, logger: Any) -> LocalProjection:
     """Serves usage from the local projection and keeps it (and the alerts) current."""
     store = open_projection_store(data_dir)
+    if store.lacks_rows:
+        logger.info("projecting every event again: the projection lacks the cross-org rows")
+        store.forget()
     wiring.use_projection_store(store)
     notifier: Notifier = LogNotifier(logger)
     delivery = None

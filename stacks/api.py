@@ -9,6 +9,7 @@ from aws_cdk import aws_apigateway as apigw
 from aws_cdk import aws_logs as logs
 from constructs import Construct
 
+from adapters.projection_rows import INDEX as ORGS_INDEX
 from stacks.api_models import add_models
 from stacks.event_store import EventStore, grant_on
 from stacks.functions import LedgerCode, ledger_function
@@ -32,6 +33,7 @@ ROUTES = (
     Route("PUT", "/orgs/{org_id}/user-limit", "SetUserLimit"),
     Route("POST", "/orgs/{org_id}/enquiries", "ConsumeCredit"),
     Route("POST", "/orgs/{org_id}/top-ups", "TopUp"),
+    Route("GET", "/orgs"),
     Route("GET", "/orgs/{org_id}"),
     Route("GET", "/orgs/{org_id}/usage"),
     Route("GET", "/orgs/{org_id}/events"),
@@ -56,8 +58,10 @@ class LedgerApi(Construct):
             memory_size=1024,  # more memory is more CPU: a shorter cold start
         )
         store.events.grant_read_write_data(self.function)
-        # GET /orgs/{org_id}/usage reads items of the table, never its index.
+        # GET /orgs/{org_id}/usage reads items of the table; GET /orgs queries its
+        # cross-org index (never the pending one).
         grant_on(store.projections, self.function, "dynamodb:GetItem", "dynamodb:Query")
+        grant_on(store.projections, self.function, "dynamodb:Query", index=ORGS_INDEX)
         self.rest_api = self._rest_api()
         self._add_routes()
         add_error_responses(self.rest_api)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from adapters.projection_pending import INDEX
+from adapters.projection_rows import INDEX as ORGS_INDEX
 from adapters.tables import EVENTS, PROJECTIONS
 from stacks.alerts import ALERT_TYPES
 from tests.infra.synth import Synth
@@ -64,7 +65,8 @@ def test_the_api_reads_and_writes_events_and_reads_projections(synth: Synth) -> 
     }
     assert allowed[ids["events"]] >= READ | WRITE
     assert allowed[ids["projections"]] == {"dynamodb:GetItem", "dynamodb:Query"}
-    assert _on_indexes(synth, "handlers.api.handler", ids["projections"]) == {}
+    on_indexes = _on_indexes(synth, "handlers.api.handler", ids["projections"])
+    assert on_indexes == {f"/index/{ORGS_INDEX}": {"dynamodb:Query"}}  # GET /orgs
     assert allowed["*"] == TRACE
 
 

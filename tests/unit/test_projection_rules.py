@@ -207,7 +207,7 @@ def test_projection_matches_the_ledger_and_a_rebuild(memory_ledger, clock, alert
     alerts()
     live = rebuild(memory_ledger, ["acme"])
     status = memory_ledger.status("acme")
-    head, balances = snapshot(live, "acme")
+    head, balances, _ = snapshot(live, "acme")
     month = head.current
     assert (month.period, month.plan, month.limit, month.used, month.remaining) == (
         status.month,

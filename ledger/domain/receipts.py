@@ -11,9 +11,10 @@ consume's CPU). Reading a receipt back builds the aggregate as usual.
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import Any, ClassVar, Self
 
 from eventsourcing.domain import Aggregate
 from eventsourcing.utils import get_topic
@@ -22,20 +23,11 @@ from ledger.domain.org import NAMESPACE
 
 
 def enquiry_uuid(org_id: str, enquiry_id: str) -> uuid.UUID:
-    return _key("enquiry", org_id, enquiry_id)
+    return _key(EnquiryReceipt.kind, org_id, enquiry_id)
 
 
 def top_up_uuid(org_id: str, top_up_id: str) -> uuid.UUID:
-    return _key("top-up", org_id, top_up_id)
-
-
-def enquiry_keys(org_id: str, enquiry_id: str) -> list[uuid.UUID]:
-    """Where a receipt for these ids may be stored: its key, then any older one."""
-    return _keys("enquiry", org_id, enquiry_id)
-
-
-def top_up_keys(org_id: str, top_up_id: str) -> list[uuid.UUID]:
-    return _keys("top-up", org_id, top_up_id)
+    return _key(TopUpReceipt.kind, org_id, top_up_id)
 
 
 def has_older_key(org_id: str, other_id: str) -> bool:
@@ -63,122 +55,68 @@ def _keys(kind: str, org_id: str, other_id: str) -> list[uuid.UUID]:
     return keys
 
 
-E = TypeVar("E", bound=Aggregate.Created)
+_ENVELOPE = {field.name for field in dataclasses.fields(Aggregate.Created)}
 
 
-def _creation(
-    aggregate: type[Aggregate], event: type[E], uid: uuid.UUID, at: datetime, **state: Any
-) -> E:
-    """The event that creates `aggregate`, as Aggregate._create would make it."""
-    return event(
-        originator_topic=get_topic(aggregate),
-        originator_id=uid,
-        originator_version=aggregate.INITIAL_VERSION,
-        timestamp=at,
-        **state,
-    )
+class Receipt(Aggregate):
+    """A command's answer, kept once per (org id, own id) as the one event of a
+    small aggregate. A kind names its key prefix and its own id's field, and
+    lists its fields once, on its Recorded event; the rest is here."""
 
+    kind: ClassVar[str]  # the key's prefix: never change it for a stored kind
+    id_field: ClassVar[str]
 
-class EnquiryReceipt(Aggregate):
     class Recorded(Aggregate.Created):
+        receipt: ClassVar[type[Receipt]]  # the kind this event records (set below)
         org_id: str
+
+        @classmethod
+        def keys(cls, org_id: str, own_id: str) -> list[uuid.UUID]:
+            """Where a receipt for these ids may be stored: its key, then any older one."""
+            return _keys(cls.receipt.kind, org_id, own_id)
+
+        @classmethod
+        def make(cls, org_id: str, own_id: str, at: datetime, **fields: Any) -> Self:
+            """The receipt's creation event, as Aggregate._create would make it."""
+            kind = cls.receipt
+            state = {"org_id": org_id, kind.id_field: own_id, **fields}
+            return cls(
+                originator_topic=get_topic(kind),
+                originator_id=_key(kind.kind, org_id, own_id),
+                originator_version=kind.INITIAL_VERSION,
+                timestamp=at,
+                **state,
+            )
+
+        def is_for(self, org_id: str, own_id: str) -> bool:
+            return self.org_id == org_id and getattr(self, self.receipt.id_field) == own_id
+
+        def apply(self, aggregate: Aggregate) -> None:
+            # Only when a receipt's stream is read back as an aggregate (audits).
+            vars(aggregate).update((k, v) for k, v in vars(self).items() if k not in _ENVELOPE)
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls.Recorded.receipt = cls
+
+
+class EnquiryReceipt(Receipt):
+    kind, id_field = "enquiry", "enquiry_id"
+
+    class Recorded(Receipt.Recorded):
         enquiry_id: str
         user_id: str
         consumed_at: datetime
         remaining: int
         user_remaining: int | None
 
-    def __init__(
-        self,
-        org_id: str,
-        enquiry_id: str,
-        user_id: str,
-        consumed_at: datetime,
-        remaining: int,
-        user_remaining: int | None,
-    ) -> None:
-        self.org_id = org_id
-        self.enquiry_id = enquiry_id
-        self.user_id = user_id
-        self.consumed_at = consumed_at
-        self.remaining = remaining
-        self.user_remaining = user_remaining
 
-    def is_for(self, org_id: str, enquiry_id: str) -> bool:
-        return (self.org_id, self.enquiry_id) == (org_id, enquiry_id)
+class TopUpReceipt(Receipt):
+    kind, id_field = "top-up", "top_up_id"
 
-    @classmethod
-    def record(
-        cls,
-        org_id: str,
-        enquiry_id: str,
-        user_id: str,
-        consumed_at: datetime,
-        remaining: int,
-        user_remaining: int | None,
-    ) -> EnquiryReceipt.Recorded:
-        return _creation(
-            cls,
-            cls.Recorded,
-            enquiry_uuid(org_id, enquiry_id),
-            consumed_at,
-            org_id=org_id,
-            enquiry_id=enquiry_id,
-            user_id=user_id,
-            consumed_at=consumed_at,
-            remaining=remaining,
-            user_remaining=user_remaining,
-        )
-
-
-class TopUpReceipt(Aggregate):
-    class Recorded(Aggregate.Created):
-        org_id: str
+    class Recorded(Receipt.Recorded):
         top_up_id: str
         credits: int
         expires_at: datetime
         limit: int
         remaining: int
-
-    def __init__(
-        self,
-        org_id: str,
-        top_up_id: str,
-        credits: int,
-        expires_at: datetime,
-        limit: int,
-        remaining: int,
-    ) -> None:
-        self.org_id = org_id
-        self.top_up_id = top_up_id
-        self.credits = credits
-        self.expires_at = expires_at
-        self.limit = limit
-        self.remaining = remaining
-
-    def is_for(self, org_id: str, top_up_id: str) -> bool:
-        return (self.org_id, self.top_up_id) == (org_id, top_up_id)
-
-    @classmethod
-    def record(
-        cls,
-        org_id: str,
-        top_up_id: str,
-        credits: int,
-        expires_at: datetime,
-        limit: int,
-        remaining: int,
-        granted_at: datetime,
-    ) -> TopUpReceipt.Recorded:
-        return _creation(
-            cls,
-            cls.Recorded,
-            top_up_uuid(org_id, top_up_id),
-            granted_at,
-            org_id=org_id,
-            top_up_id=top_up_id,
-            credits=credits,
-            expires_at=expires_at,
-            limit=limit,
-            remaining=remaining,
-        )

@@ -20,7 +20,9 @@ def _mapper() -> Mapper:
 
 
 def test_an_enquiry_receipt_is_stored_as_the_library_would_create_it() -> None:
-    event = EnquiryReceipt.record("acme", "e-1", "u-1", AT, 17, None)
+    event = EnquiryReceipt.Recorded.make(
+        "acme", "e-1", AT, user_id="u-1", consumed_at=AT, remaining=17, user_remaining=None
+    )
     made = EnquiryReceipt._create(
         EnquiryReceipt.Recorded,
         id=enquiry_uuid("acme", "e-1"),
@@ -41,7 +43,9 @@ def test_an_enquiry_receipt_is_stored_as_the_library_would_create_it() -> None:
 
 def test_a_top_up_receipt_is_stored_as_the_library_would_create_it() -> None:
     expires = datetime(2026, 12, 1, tzinfo=UTC)
-    event = TopUpReceipt.record("acme", "t-1", 50, expires, 150, 120, AT)
+    event = TopUpReceipt.Recorded.make(
+        "acme", "t-1", AT, credits=50, expires_at=expires, limit=150, remaining=120
+    )
     made = TopUpReceipt._create(
         TopUpReceipt.Recorded,
         id=top_up_uuid("acme", "t-1"),

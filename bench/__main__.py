@@ -1,4 +1,4 @@
-"""`python -m bench [store imports serve hooks]`: run the benchmarks, print a table, write JSON."""
+"""`python -m bench [SUITE ...]`: run the benchmarks, print a table, write JSON."""
 
 from __future__ import annotations
 
@@ -9,10 +9,16 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench import hooks, imports, serve, store
+from bench import alerts, hooks, imports, serve, store
 from bench.figures import QUICK, Figure
 
-SUITES = {"store": store.run, "imports": imports.run, "serve": serve.run, "hooks": hooks.run}
+SUITES = {
+    "store": store.run,
+    "imports": imports.run,
+    "serve": serve.run,
+    "hooks": hooks.run,
+    "alerts": alerts.run,
+}
 RESULTS = Path(
     os.environ.get("BENCH_RESULTS", Path(__file__).resolve().parent / "results" / "latest.json")
 )

@@ -116,7 +116,7 @@ def bench_dynamodb_requests() -> dict[str, Any]:
         client.create_table(**PROJECTIONS.create_table_kwargs())
         env = {"PERSISTENCE_MODULE": "adapters.dynamodb", "AWS_DEFAULT_REGION": "eu-west-1"}
         ledger = CreditLedger(env=env, clock=Clock())
-        wiring.use_ledger(ledger)
+        services = wiring.bootstrap(ledger=ledger)
         ledger.set_plan("acme", "Lite")
         streams = boto3.client("dynamodbstreams")
         arn = client.describe_table(TableName=EVENTS.default_name)["Table"]["LatestStreamArn"]
@@ -127,7 +127,7 @@ def bench_dynamodb_requests() -> dict[str, Any]:
         answer = streams.get_records(ShardIterator=iterator)
         handler.handler({"Records": answer["Records"]}, FakeContext())  # warm up
         iterator = answer["NextShardIterator"]
-        projector = handler.get_projector()
+        projector = services.projector
         projector.store.client.meta.events.register("before-call.*.*", counter("projector"))  # type: ignore[attr-defined]
         ledger.factory.client.meta.events.register("before-call.*.*", counter("ledger"))  # type: ignore[attr-defined]
         records = 0
@@ -138,8 +138,7 @@ def bench_dynamodb_requests() -> dict[str, Any]:
             records += len(answer["Records"])
             handler.handler({"Records": answer["Records"]}, FakeContext())
         ledger.close()
-        wiring.use_ledger(None)
-        handler.use_projector(None)
+        wiring.bootstrap()
     return {
         "stream_records": records,
         "org_event_records": records // 2,

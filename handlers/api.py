@@ -17,7 +17,7 @@ from handlers.observability import logger, metrics, tracer
 from handlers.paths import decoded_path
 from handlers.resolver import RequestScopedResolver
 from handlers.routes import credits, cross_org, orgs, usage
-from ledger.domain.errors import Busy, CreditRefused, InvalidInput, LedgerError
+from ledger.domain.errors import Busy, InvalidInput, LedgerError
 
 TITLE, VERSION = "Credit ledger", "1.0.0"
 
@@ -62,9 +62,13 @@ def _without_unsent_errors(document: str) -> str:
 def _add_error_handlers(app: APIGatewayRestResolver) -> None:
     @app.exception_handler(LedgerError)
     def on_ledger_error(error: LedgerError) -> Response[Any]:
-        if isinstance(error, CreditRefused):
+        if errors.status_of(error) == errors.REFUSED:
             metrics.add_metric(name=metric_names.CREDITS_REFUSED, unit=MetricUnit.Count, value=1)
         return errors.ledger_error_response(error)
+
+    @app.exception_handler(errors.Answered)
+    def on_answered(answered: errors.Answered) -> Response[Any]:
+        return errors.ledger_error_response(answered.error, answered.statuses)
 
     @app.exception_handler(RequestValidationError)
     def on_validation_error(error: RequestValidationError) -> Response[Any]:

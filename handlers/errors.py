@@ -12,13 +12,17 @@ from ledger.domain import errors
 
 MAX_BODY_BYTES = 16 * 1024
 
-_STATUS: list[tuple[type[errors.LedgerError], int]] = [
+# The status of each kind of error; a route may answer some differently
+# (a top-up without a running plan is a 409, where a consume is refused, 402).
+Statuses = list[tuple[type[errors.LedgerError], int]]
+STATUS: Statuses = [
     (errors.CreditRefused, 402),
     (errors.Conflict, 409),
     (errors.InvalidInput, 422),
     (errors.OrgNotFound, 404),
     (errors.Busy, 503),
 ]
+REFUSED = 402
 
 
 def read_json(body: str) -> Any:
@@ -48,8 +52,21 @@ def error_response(status: int, code: str, message: str, **headers: str) -> Resp
     )
 
 
-def ledger_error_response(error: errors.LedgerError) -> Response[Any]:
-    status = next((s for kind, s in _STATUS if isinstance(error, kind)), 400)
+class Answered(Exception):
+    """A ledger error that a route answers with a status of its own choosing."""
+
+    def __init__(self, error: errors.LedgerError, statuses: Statuses) -> None:
+        super().__init__(error.message)
+        self.error = error
+        self.statuses = statuses
+
+
+def status_of(error: errors.LedgerError, statuses: Statuses = STATUS) -> int:
+    return next((s for kind, s in statuses if isinstance(error, kind)), 400)
+
+
+def ledger_error_response(error: errors.LedgerError, statuses: Statuses = STATUS) -> Response[Any]:
+    status = status_of(error, statuses)
     headers = {"Retry-After": "1"} if status == 503 else {}
     return error_response(status, error.code, error.message, **headers)
 

@@ -10,7 +10,6 @@ SWEEP_EVENT and publishes the alerts still pending (handlers/sweep.py).
 
 from __future__ import annotations
 
-import os
 from typing import Any
 
 from aws_lambda_powertools.metrics import MetricUnit
@@ -27,35 +26,11 @@ from handlers import metric_names
 from handlers.observability import logger, metrics, tracer
 from handlers.stream_records import doorbell
 from handlers.sweep import sweep
-from handlers.wiring import get_ledger, get_projection_store
-from projections.projector import SWEEP_EVENT, LedgerEvents, Projector
-from projections.settings import AlertSettings
+from handlers.wiring import services
+from projections.projector import SWEEP_EVENT
 from projections.store import ProjectionTooLarge
 
 processor = BatchProcessor(event_type=EventType.DynamoDBStreams)
-_projector: Projector | None = None
-
-
-def get_projector() -> Projector:
-    """Built on first use, so a cold start pays only for imports."""
-    global _projector
-    if _projector is None:
-        import boto3
-
-        from adapters.alert_bus import EventBridgeAlertSink
-
-        _projector = Projector(
-            get_projection_store(),
-            LedgerEvents(get_ledger()),
-            EventBridgeAlertSink(boto3.client("events")),
-            AlertSettings.from_env(os.environ),
-        )
-    return _projector
-
-
-def use_projector(projector: Projector | None) -> None:
-    global _projector
-    _projector = projector
 
 
 @tracer.capture_method
@@ -65,7 +40,7 @@ def record_handler(record: DynamoDBRecord) -> None:
         return
     org_key, version = bell
     try:
-        published = get_projector().handle(org_key, seen_version=version)
+        published = services().projector.handle(org_key, seen_version=version)
     except ProjectionTooLarge:
         # Retrying cannot help: stalling the shard would hold up every other org.
         metrics.add_metric(name=metric_names.PROJECTIONS_TOO_LARGE, unit=MetricUnit.Count, value=1)
@@ -85,7 +60,7 @@ def handler(
     event: dict[str, Any], context: LambdaContext
 ) -> PartialItemFailureResponse | dict[str, int]:
     if event == SWEEP_EVENT:
-        return sweep(get_projector())
+        return sweep(services().projector)
     return process_partial_response(
         event=event, record_handler=record_handler, processor=processor, context=context
     )

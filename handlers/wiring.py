@@ -1,49 +1,93 @@
-"""Builds the ledger and the projection store once per process; the local server
-may hand in its own."""
+"""The handlers' one composition root.
+
+What the API and projector functions use is built from the environment when
+first used (a cold start pays only for imports), or handed in through
+bootstrap() by `ledger serve`, benchmarks and tests.
+"""
 
 from __future__ import annotations
 
+import os
+from typing import TYPE_CHECKING
+
 from handlers.observability import trace_calls
 from ledger import CreditLedger
-from projections.store import ProjectionStore
 
-_ledger: CreditLedger | None = None
-_projections: ProjectionStore | None = None
-
-
-def get_ledger() -> CreditLedger:
-    global _ledger
-    if _ledger is None:
-        trace_calls("botocore")
-        _ledger = CreditLedger()  # persistence chosen by environment
-    return _ledger
+if TYPE_CHECKING:
+    from projections.projector import Projector
+    from projections.store import ProjectionStore
 
 
-def use_ledger(ledger: CreditLedger | None) -> None:
-    global _ledger
-    _ledger = ledger
+class Services:
+    """The ledger, the projection store and the projector, each built once."""
+
+    def __init__(
+        self,
+        ledger: CreditLedger | None = None,
+        projections: ProjectionStore | None = None,
+        projector: Projector | None = None,
+    ) -> None:
+        self._ledger = ledger
+        self._projections = projections
+        self._projector = projector
+
+    @property
+    def ledger(self) -> CreditLedger:
+        if self._ledger is None:
+            trace_calls("botocore")
+            self._ledger = CreditLedger()  # persistence chosen by environment
+        return self._ledger
+
+    @property
+    def projections(self) -> ProjectionStore:
+        """The DynamoDB projection table named by environment, unless one was handed in."""
+        if self._projections is None:
+            from eventsourcing.utils import Environment
+
+            from adapters.dynamodb.client import make_client
+            from adapters.projection_dynamodb import DynamoDBProjectionStore
+            from adapters.tables import PROJECTIONS
+
+            trace_calls("botocore")
+            table = os.environ.get(PROJECTIONS.name_env, PROJECTIONS.default_name)
+            # The event store's client settings: same endpoint, region and timeouts.
+            client = make_client(Environment("", dict(os.environ)))
+            self._projections = DynamoDBProjectionStore(client, table)
+        return self._projections
+
+    @property
+    def projector(self) -> Projector:
+        """The stream projector, publishing alerts to the EventBridge bus."""
+        if self._projector is None:
+            import boto3
+
+            from adapters.alert_bus import EventBridgeAlertSink
+            from projections.projector import LedgerEvents, Projector
+            from projections.settings import AlertSettings
+
+            self._projector = Projector(
+                self.projections,
+                LedgerEvents(self.ledger),
+                EventBridgeAlertSink(boto3.client("events")),
+                AlertSettings.from_env(os.environ),
+            )
+        return self._projector
 
 
-def get_projection_store() -> ProjectionStore:
-    """The DynamoDB projection table named by environment, unless one was handed in."""
-    global _projections
-    if _projections is None:
-        import os
-
-        from eventsourcing.utils import Environment
-
-        from adapters.dynamodb.client import make_client
-        from adapters.projection_dynamodb import DynamoDBProjectionStore
-        from adapters.tables import PROJECTIONS
-
-        trace_calls("botocore")
-        table = os.environ.get(PROJECTIONS.name_env, PROJECTIONS.default_name)
-        # The event store's client settings: same endpoint, region and timeouts.
-        client = make_client(Environment("", dict(os.environ)))
-        _projections = DynamoDBProjectionStore(client, table)
-    return _projections
+_services = Services()
 
 
-def use_projection_store(store: ProjectionStore | None) -> None:
-    global _projections
-    _projections = store
+def bootstrap(
+    ledger: CreditLedger | None = None,
+    projections: ProjectionStore | None = None,
+    projector: Projector | None = None,
+) -> Services:
+    """Starts the handlers on these services; the ones not given are built from
+    the environment when first used. `bootstrap()` starts afresh."""
+    global _services
+    _services = Services(ledger, projections, projector)
+    return _services
+
+
+def services() -> Services:
+    return _services

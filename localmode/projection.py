@@ -8,7 +8,6 @@ from typing import Any
 
 from adapters.notify import WEBHOOK_ENV, AllOf, LogNotifier, Notifier, WebhookNotifier
 from adapters.projection_sqlite import SQLiteProjectionStore
-from handlers import wiring
 from ledger import CreditLedger
 from localmode.alerts import JsonLinesAlertSink
 from localmode.delivery import WebhookDelivery
@@ -28,7 +27,13 @@ def open_projection_store(data_dir: Path) -> SQLiteProjectionStore:
 class LocalProjection:
     """The projection worker and, with a webhook set, its delivery thread."""
 
-    def __init__(self, worker: ProjectionWorker, delivery: WebhookDelivery | None) -> None:
+    def __init__(
+        self,
+        store: SQLiteProjectionStore,
+        worker: ProjectionWorker,
+        delivery: WebhookDelivery | None,
+    ) -> None:
+        self.store = store
         self.worker = worker
         self.delivery = delivery
 
@@ -44,7 +49,6 @@ def start_projection(ledger: CreditLedger, data_dir: Path, logger: Any) -> Local
     if store.lacks_rows:
         logger.info("projecting every event again: the projection lacks the cross-org rows")
         store.forget()
-    wiring.use_projection_store(store)
     notifier: Notifier = LogNotifier(logger)
     delivery = None
     url = os.environ.get(WEBHOOK_ENV)
@@ -60,4 +64,4 @@ def start_projection(ledger: CreditLedger, data_dir: Path, logger: Any) -> Local
         ledger, store, sink, AlertSettings.from_env(os.environ), logger=logger
     )
     worker.start()
-    return LocalProjection(worker, delivery)
+    return LocalProjection(store, worker, delivery)

@@ -26,7 +26,6 @@ def run(host: str, port: int, data_dir: Path) -> int:
     from localmode.shutdown import IN_FLIGHT
 
     ledger = CreditLedger(env=env)
-    wiring.use_ledger(ledger)
     # The port first: a start that cannot listen must not project or post alerts.
     server = make_server(host, port)
     try:
@@ -35,6 +34,7 @@ def run(host: str, port: int, data_dir: Path) -> int:
         server.server_close()
         ledger.close()
         raise CommandError(str(error)) from None
+    wiring.bootstrap(ledger=ledger, projections=projection.store)
 
     def stop(signum: int, _: FrameType | None) -> None:
         raise KeyboardInterrupt

@@ -35,13 +35,19 @@ class Alert:
     kind: Kind
     org_id: str
     plan: str
-    period: str  # "YYYY-MM" or "trial"
+    period: str  # "YYYY-MM" or TRIAL_PERIOD (ledger.domain.periods)
     limit: int
     used: int
     remaining: int
     occurred_at: datetime
     rule: Rule
     forecast_used: int
+    # Why, for whoever calls the customer (added to schema version 1; alerts
+    # written before them read back as None).
+    pace_per_day: float | None = None
+    run_out_at: datetime | None = None
+    period_ends_at: datetime | None = None
+    suggested_plan: str | None = None
 
     @property
     def alert_id(self) -> str:
@@ -60,6 +66,10 @@ class Alert:
             "occurred_at": format_time(self.occurred_at),
             "rule": self.rule,
             "forecast_used": self.forecast_used,
+            "pace_per_day": self.pace_per_day,
+            "run_out_at": _time_text(self.run_out_at),
+            "period_ends_at": _time_text(self.period_ends_at),
+            "suggested_plan": self.suggested_plan,
         }
 
     def event(self) -> dict[str, Any]:
@@ -83,6 +93,10 @@ class Alert:
             occurred_at=parse_time(detail["occurred_at"]),
             rule=detail["rule"],
             forecast_used=detail["forecast_used"],
+            pace_per_day=detail.get("pace_per_day"),
+            run_out_at=_parsed(detail.get("run_out_at")),
+            period_ends_at=_parsed(detail.get("period_ends_at")),
+            suggested_plan=detail.get("suggested_plan"),
         )
 
     @classmethod
@@ -97,6 +111,14 @@ def format_time(moment: datetime) -> str:
 
 def parse_time(text: str) -> datetime:
     return datetime.fromisoformat(text.replace("Z", "+00:00"))
+
+
+def _time_text(moment: datetime | None) -> str | None:
+    return format_time(moment) if moment is not None else None
+
+
+def _parsed(text: str | None) -> datetime | None:
+    return parse_time(text) if text is not None else None
 
 
 def detail_schema() -> dict[str, Any]:

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
-from ledger.domain.org import TRIAL_PERIOD, Org
-from ledger.domain.periods import month_end, month_key, month_start
+from ledger.domain.org import Org
+from ledger.domain.periods import TRIAL_PERIOD, month_end, month_key, month_start
 from ledger.domain.plans import CATALOGUE
 
 
@@ -24,6 +24,9 @@ class Balance:
     top_up_credits: int = 0
     used: int = 0
     by_user: dict[str, int] = field(default_factory=dict)
+    # Credits used on each day of the period (index: whole days from its start),
+    # up to the last day with a use: what the pace and a burn-down chart read.
+    daily: tuple[int, ...] = ()
     near_limit_raised: bool = False
     limits_reached: tuple[int, ...] = ()  # limits whose LimitReached was raised
     alert_ids: tuple[str, ...] = ()  # every alert raised in this period, in order
@@ -43,6 +46,7 @@ class Balance:
         data["limits_reached"] = list(self.limits_reached)
         data["alert_ids"] = list(self.alert_ids)
         data["by_user"] = dict(self.by_user)
+        data["daily"] = list(self.daily)
         return data
 
     @classmethod
@@ -56,6 +60,8 @@ class Balance:
                 "limits_reached": tuple(int(x) for x in data["limits_reached"]),
                 "alert_ids": tuple(data["alert_ids"]),
                 "by_user": {k: int(v) for k, v in data["by_user"].items()},
+                # Balances saved before days were counted have none.
+                "daily": tuple(int(n) for n in data.get("daily", ())),
             }
         )
 
@@ -94,6 +100,7 @@ class OrgView:
 
 
 T = TypeVar("T")
+_DAY = timedelta(days=1)
 
 
 def evolve(obj: T, **changes: Any) -> T:
@@ -125,7 +132,10 @@ def apply(view: OrgView | None, event: Any) -> OrgView:
     if isinstance(event, Org.CreditConsumed):  # most events: checked first
         balance = _period(view, event.period, event.timestamp)
         by_user = {**balance.by_user, event.user_id: balance.by_user.get(event.user_id, 0) + 1}
-        balance = evolve(balance, used=balance.used + 1, by_user=by_user, version=version)
+        daily = _count_day(balance, event.timestamp, 1)
+        balance = evolve(
+            balance, used=balance.used + 1, by_user=by_user, daily=daily, version=version
+        )
         return evolve(view, version=version, current=balance)
     if isinstance(event, Org.PlanSet):
         return _plan_set(evolve(view, version=version), event)
@@ -169,6 +179,15 @@ def _period(view: OrgView, period: str, moment: datetime) -> Balance:
         ends_at=ends_at,
         version=view.version,
     )
+
+
+def _count_day(balance: Balance, moment: datetime, credits: int) -> tuple[int, ...]:
+    """The daily counts with `credits` more on the day of `moment`."""
+    day = (moment - balance.starts_at) // _DAY
+    daily = balance.daily
+    if day < len(daily):
+        return (*daily[:day], daily[day] + credits, *daily[day + 1 :])
+    return (*daily, *(0,) * (day - len(daily)), credits)
 
 
 def _text(moment: datetime | None) -> str | None:

@@ -17,11 +17,10 @@ from datetime import datetime
 from typing import Any, Literal
 
 from ledger.domain.errors import InvalidInput
-from ledger.domain.org import TRIAL_PERIOD
-from ledger.domain.periods import month_key
+from ledger.domain.periods import TRIAL_PERIOD, month_key
 from projections.alerts import LIMIT_REACHED, NEAR_LIMIT, alert_id, format_time, parse_time
 from projections.balance import Balance
-from projections.outlook import outlook
+from projections.forecast import outlook
 from projections.settings import AlertSettings
 
 State = Literal["limit_reached", "near_limit", "ok"]

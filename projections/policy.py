@@ -14,6 +14,7 @@ from typing import Any
 
 from projections.alerts import LIMIT_REACHED, NEAR_LIMIT, Alert, Kind, Rule
 from projections.balance import Balance, OrgView, apply, evolve
+from projections.forecast import outlook
 from projections.settings import AlertSettings
 
 _MIN_ELAPSED = timedelta(seconds=1)  # keeps the forecast finite at a period's first instant
@@ -44,14 +45,14 @@ def evaluate(
     remaining = after.remaining
     emptied = remaining == 0 and (before is None or before.remaining > 0)
     if emptied and after.limit not in after.limits_reached:
-        alert = _alert(LIMIT_REACHED, "exhausted", org_id, after, at)
+        alert = _alert(LIMIT_REACHED, "exhausted", org_id, after, at, settings)
         return _record(after, alert, limits_reached=(*after.limits_reached, after.limit)), [alert]
     if after.near_limit_raised or after.limits_reached or remaining == 0:
         return after, []
     rule = near_limit_rule(after, at, settings)
     if rule is None:
         return after, []
-    alert = _alert(NEAR_LIMIT, rule, org_id, after, at)
+    alert = _alert(NEAR_LIMIT, rule, org_id, after, at, settings)
     return _record(after, alert, near_limit_raised=True), [alert]
 
 
@@ -76,7 +77,10 @@ def forecast(balance: Balance, at: datetime) -> int:
     return (balance.used * length) // elapsed
 
 
-def _alert(kind: Kind, rule: Rule, org_id: str, balance: Balance, at: datetime) -> Alert:
+def _alert(
+    kind: Kind, rule: Rule, org_id: str, balance: Balance, at: datetime, settings: AlertSettings
+) -> Alert:
+    seen = outlook(balance, at, settings)
     return Alert(
         kind=kind,
         org_id=org_id,
@@ -87,7 +91,11 @@ def _alert(kind: Kind, rule: Rule, org_id: str, balance: Balance, at: datetime) 
         remaining=balance.remaining,
         occurred_at=at,
         rule=rule,
-        forecast_used=forecast(balance, at),
+        forecast_used=seen.forecast_used,
+        pace_per_day=seen.pace_per_day,
+        run_out_at=seen.run_out_at,
+        period_ends_at=seen.period_ends_at,
+        suggested_plan=seen.suggested_plan,
     )
 
 

@@ -6,8 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from ledger.domain.org import TRIAL_PERIOD
-from ledger.domain.periods import month_end
+from ledger.domain.periods import TRIAL_PERIOD, month_end
 from projections.balance import Balance
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -35,8 +36,14 @@ def clock() -> FakeClock:
 
 LedgerFactory = Callable[..., CreditLedger]
 
-# Each store a rule test runs on (DynamoDB under moto, in process).
-STORES = ["memory", "sqlite", "dynamodb"]
+# Each store a rule test runs on (DynamoDB under moto, in process). The rules
+# do not depend on the store: by default they run in memory (seconds);
+# scripts/test runs them on all three (LEDGER_TEST_STORES=memory,sqlite,dynamodb),
+# and each recorder also keeps its own contract tests.
+ALL_STORES = ["memory", "sqlite", "dynamodb"]
+STORES = [s for s in os.environ.get("LEDGER_TEST_STORES", "memory").split(",") if s]
+if not set(STORES) <= set(ALL_STORES):
+    raise ValueError(f"LEDGER_TEST_STORES names one of {', '.join(ALL_STORES)}")
 
 
 def _store_env(store: str, tmp_path: Path) -> dict[str, str]:

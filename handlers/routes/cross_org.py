@@ -10,7 +10,7 @@ from aws_lambda_powertools.event_handler.router import APIGatewayRouter
 from pydantic import BaseModel
 
 from handlers.routes.common import documented, json_response
-from handlers.wiring import get_ledger, get_projection_store
+from handlers.wiring import services
 from ledger.domain.periods import month_key
 from ledger.validation import MONTH_PATTERN, check_month
 from projections.orgs import MAX_PAGE, OrgsPage, OrgsQuery, decode_cursor
@@ -61,7 +61,7 @@ def list_orgs(
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 100,
 ) -> Response[OrgsListing]:
     query = orgs_query(month, state, plan, sort, after, limit)
-    return json_response(listing(get_projection_store().list_orgs(query)))
+    return json_response(listing(services().projections.list_orgs(query)))
 
 
 def orgs_query(
@@ -76,7 +76,7 @@ def orgs_query(
     if month is not None:
         check_month("month", month)
     return OrgsQuery(
-        month=month or month_key(get_ledger().clock()),
+        month=month or month_key(services().ledger.clock()),
         state=state,
         plan=plan,
         sort=sort,

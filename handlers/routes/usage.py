@@ -11,7 +11,7 @@ from aws_lambda_powertools.event_handler.router import APIGatewayRouter
 from pydantic import BaseModel
 
 from handlers.routes.common import READ_ERRORS, OrgId, documented, json_response
-from handlers.wiring import get_ledger, get_projection_store
+from handlers.wiring import services
 from ledger.domain.org import org_uuid
 from ledger.domain.periods import month_key
 from ledger.validation import MONTH_PATTERN, check_month
@@ -38,9 +38,9 @@ def get_usage(
 ) -> Response[MonthlyUsage]:
     if month is not None:
         check_month("month", month)
-    ledger = get_ledger()
+    ledger = services().ledger
     now = ledger.clock()
-    balances = get_projection_store().balances(str(org_uuid(org_id)))
+    balances = services().projections.balances(str(org_uuid(org_id)))
     if not balances:
         ledger.history(org_id, limit=1)  # no events at all: 404 NOT_FOUND
     usage = usage_for(org_id, balances, month or month_key(now), now)

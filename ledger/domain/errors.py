@@ -1,4 +1,7 @@
-"""One error hierarchy; every refusal carries a stable code."""
+"""One error hierarchy; each error says what went wrong and carries a stable code.
+
+Which HTTP status answers an error is the routes' business (handlers.errors).
+"""
 
 from __future__ import annotations
 
@@ -12,14 +15,18 @@ class LedgerError(Exception):
 
 
 class CreditRefused(LedgerError):
-    """A credit was refused (HTTP 402)."""
+    """The org may not use a credit now."""
 
 
-class NoPlan(CreditRefused):
+class NoRunningPlan(CreditRefused):
+    """The org has no plan, or its trial is over: no credits to use or to top up."""
+
+
+class NoPlan(NoRunningPlan):
     code = "NO_PLAN"
 
 
-class TrialExpired(CreditRefused):
+class TrialExpired(NoRunningPlan):
     code = "TRIAL_EXPIRED"
 
 
@@ -36,7 +43,7 @@ class UserLimitReached(CreditRefused):
 
 
 class Conflict(LedgerError):
-    """A command conflicts with the org's state (HTTP 409)."""
+    """The command contradicts the org's state, or an earlier command with the same id."""
 
 
 class TrialNotAvailable(Conflict):
@@ -55,16 +62,8 @@ class TopUpConflict(Conflict):
     code = "TOP_UP_CONFLICT"
 
 
-class TopUpNoPlan(Conflict):
-    code = "NO_PLAN"
-
-
-class TopUpTrialExpired(Conflict):
-    code = "TRIAL_EXPIRED"
-
-
 class InvalidInput(LedgerError):
-    """Input that fails validation (HTTP 422)."""
+    """Input that fails validation."""
 
     code = "VALIDATION_ERROR"
 
@@ -74,6 +73,6 @@ class OrgNotFound(LedgerError):
 
 
 class Busy(LedgerError):
-    """Optimistic-concurrency retries ran out (HTTP 503)."""
+    """The store or the org stayed busy through every retry: worth trying again."""
 
     code = "BUSY"

@@ -10,12 +10,11 @@ from functools import lru_cache
 from eventsourcing.domain import Aggregate
 
 from ledger.domain import errors
-from ledger.domain.periods import as_utc, month_end, month_key
+from ledger.domain.periods import TRIAL_PERIOD, as_utc, month_end, month_key
 from ledger.domain.plans import CATALOGUE, TRIAL, Plan
 from ledger.domain.standing import Standing
 
 NAMESPACE = uuid.UUID("8c5b1c3e-2f7a-4a59-9a43-5f1d6b0f4c21")
-TRIAL_PERIOD = "trial"
 
 
 @lru_cache(maxsize=4096)  # every command and read names its org; a hash each time adds up
@@ -100,7 +99,7 @@ class Org(Aggregate):
 
     def _roll(self, moment: datetime) -> None:
         """Paid counters belong to a calendar month: a new month starts at zero."""
-        if self.plan is not None and self.plan != TRIAL:
+        if self.plan is not None and not CATALOGUE[self.plan].is_trial:
             key = month_key(moment)
             if self.period != key:
                 self._reset(key)
@@ -108,7 +107,7 @@ class Org(Aggregate):
     def _current_period(self, now: datetime) -> str | None:
         if self.plan is None:
             return None
-        return TRIAL_PERIOD if self.plan == TRIAL else month_key(now)
+        return TRIAL_PERIOD if CATALOGUE[self.plan].is_trial else month_key(now)
 
     def trial_ends_at(self) -> datetime | None:
         if self.trial_started_at is None:
@@ -123,30 +122,17 @@ class Org(Aggregate):
         if period is None:
             return Standing(plan=None, period=None, allowance=0, top_up_credits=0, used=0)
         current = self.period == period
-        used = self.used if current else 0
-        top_ups = self.top_up_credits if current else 0
-        allowance = CATALOGUE[self.plan].credits if self.plan else 0
-        if period == TRIAL_PERIOD:
-            ends_at = self.trial_ends_at()
-            assert ends_at is not None and self.trial_started_at is not None
-            return Standing(
-                plan=self.plan,
-                period=period,
-                allowance=allowance,
-                top_up_credits=top_ups,
-                used=used,
-                trial_started_at=self.trial_started_at,
-                trial_ends_at=ends_at,
-                trial_running=now < ends_at,
-                expires_at=ends_at,
-            )
+        ends_at = self.trial_ends_at() if period == TRIAL_PERIOD else None
         return Standing(
             plan=self.plan,
             period=period,
-            allowance=allowance,
-            top_up_credits=top_ups,
-            used=used,
-            expires_at=month_end(period),
+            allowance=CATALOGUE[self.plan].credits if self.plan else 0,
+            top_up_credits=self.top_up_credits if current else 0,
+            used=self.used if current else 0,
+            trial_started_at=self.trial_started_at if ends_at else None,
+            trial_ends_at=ends_at,
+            trial_running=ends_at is not None and now < ends_at,
+            expires_at=ends_at or month_end(period),
         )
 
     def user_used(self, user_id: str, period: str | None) -> int:
@@ -180,13 +166,11 @@ class Org(Aggregate):
             return
         self.trigger_event(self.UserLimitSet, limit=limit, timestamp=now)
 
-    def check_has_running_plan(self, standing: Standing, for_top_up: bool = False) -> None:
+    def check_has_running_plan(self, standing: Standing) -> None:
         if standing.plan is None:
-            error: type[errors.LedgerError] = errors.TopUpNoPlan if for_top_up else errors.NoPlan
-            raise error("the org has no plan")
+            raise errors.NoPlan("the org has no plan")
         if standing.trial_ends_at is not None and not standing.trial_running:
-            error = errors.TopUpTrialExpired if for_top_up else errors.TrialExpired
-            raise error("the trial is over; a paid plan is needed")
+            raise errors.TrialExpired("the trial is over; a paid plan is needed")
 
     def consume(self, user_id: str, enquiry_id: str, now: datetime) -> CreditConsumed:
         standing = self.standing(now)
@@ -215,7 +199,7 @@ class Org(Aggregate):
 
     def top_up(self, top_up_id: str, credits: int, note: str | None, now: datetime) -> TopUpGranted:
         standing = self.standing(now)
-        self.check_has_running_plan(standing, for_top_up=True)
+        self.check_has_running_plan(standing)
         assert standing.period is not None and standing.expires_at is not None
         # The answer is the standing after the grant: never more than is usable.
         after = replace(standing, top_up_credits=standing.top_up_credits + credits)

@@ -5,6 +5,11 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from functools import lru_cache
 
+# A period is what an org's counters count within: a calendar month, keyed
+# "YYYY-MM" (month_key), or its trial, keyed TRIAL_PERIOD: one span from the
+# trial's start (the Trial plan's duration).
+TRIAL_PERIOD = "trial"
+
 
 def as_utc(moment: datetime) -> datetime:
     if moment.tzinfo is None:

@@ -6,10 +6,12 @@ from dataclasses import dataclass
 from datetime import timedelta
 from enum import StrEnum
 
+from ledger.domain.periods import TRIAL_PERIOD
+
 
 class Period(StrEnum):
     MONTH = "month"  # credits renew each calendar month (UTC)
-    TRIAL = "trial"  # credits are given once, for a fixed span from the start
+    TRIAL = TRIAL_PERIOD  # credits are given once, for a fixed span from the start
 
 
 @dataclass(frozen=True)
@@ -25,7 +27,7 @@ class Plan:
         return self.period is Period.TRIAL
 
 
-TRIAL = "Trial"
+TRIAL = "Trial"  # the trial plan's name; its period is TRIAL_PERIOD
 
 # To close a plan to new subscribers, set open_to_new=False on its line.
 CATALOGUE: dict[str, Plan] = {
@@ -40,7 +42,3 @@ CATALOGUE: dict[str, Plan] = {
 }
 
 PLAN_NAMES: tuple[str, ...] = tuple(CATALOGUE)
-
-
-def plan_named(name: str) -> Plan:
-    return CATALOGUE[name]

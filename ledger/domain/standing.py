@@ -5,11 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from ledger.domain.periods import TRIAL_PERIOD
+
 
 @dataclass(frozen=True)
 class Standing:
     plan: str | None
-    period: str | None  # "YYYY-MM", "trial", or None without a plan
+    period: str | None  # "YYYY-MM", TRIAL_PERIOD, or None without a plan
     allowance: int
     top_up_credits: int
     used: int
@@ -30,4 +32,4 @@ class Standing:
 
     @property
     def is_trial(self) -> bool:
-        return self.trial_started_at is not None and self.period == "trial"
+        return self.trial_started_at is not None and self.period == TRIAL_PERIOD

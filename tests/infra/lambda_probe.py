@@ -230,6 +230,10 @@ def run_notifier(handler: Any) -> dict[str, Any]:
             "occurred_at": "2026-11-20T10:00:00Z",
             "rule": rule,
             "forecast_used": 123,
+            "pace_per_day": 4.1,
+            "run_out_at": None if rule == "exhausted" else "2026-11-24T20:00:00Z",
+            "period_ends_at": "2026-12-01T00:00:00Z",
+            "suggested_plan": "Enterprise",
         }
         event = {
             "version": "0",

@@ -34,6 +34,10 @@ def alert(n: int, kind: str = "LimitReached") -> Alert:
         occurred_at=datetime(2026, 11, 20, 10, 0, 0, 123456, tzinfo=UTC),
         rule="exhausted",
         forecast_used=150,
+        pace_per_day=5.5,
+        run_out_at=datetime(2026, 11, 20, 10, 0, 0, 123456, tzinfo=UTC),
+        period_ends_at=datetime(2026, 12, 1, tzinfo=UTC),
+        suggested_plan="Enterprise",
     )
 
 

@@ -91,11 +91,9 @@ def cloud(clock: FakeClock) -> Iterator[Cloud]:
     os.environ[BUS_ENV] = BUS
     with mock_aws():
         made = Cloud(clock)
-        wiring.use_ledger(made.ledger)
+        wiring.bootstrap(ledger=made.ledger)
         yield made
-        wiring.use_ledger(None)
-        wiring.use_projection_store(None)
-        projector_handler.use_projector(None)
+        wiring.bootstrap()
         made.ledger.close()
 
 

@@ -24,6 +24,7 @@ NOV = Balance(
     version=2,
     used=80,
     by_user={"u-1": 80},
+    daily=(0, 30, 0, 50),
     near_limit_raised=True,
     alert_ids=("a",),
 )
@@ -40,8 +41,12 @@ def alert(used: int, kind: str = "NearLimit") -> Alert:
         used=used,
         remaining=100,
         occurred_at=datetime(2026, 11, 20, 10, tzinfo=UTC),
-        rule="threshold",
+        rule="forecast",
         forecast_used=used,
+        pace_per_day=used / 19,
+        run_out_at=datetime(2026, 11, 28, 9, 30, tzinfo=UTC),
+        period_ends_at=datetime(2026, 12, 1, tzinfo=UTC),
+        suggested_plan="Enterprise",
     )
 
 

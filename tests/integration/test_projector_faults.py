@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 
 from handlers import projector as projector_handler
+from handlers import wiring
 from ledger import CreditLedger
 from ledger.domain.org import org_uuid
 from projections.alerts import Alert
@@ -144,7 +145,7 @@ class Harness:
 
     def play(self, sink: RecordingSink, on_step: Callable[[], None], store: Any = None) -> None:
         projector = Projector(store or self.store, LedgerEvents(self.ledger), sink)
-        projector_handler.use_projector(projector)  # until the test ends
+        wiring.bootstrap(projector=projector)  # until the test ends
         self.orgs = run_scenario(self.ledger, self.clock, on_step)
 
     def check(self, sink: RecordingSink) -> None:
@@ -169,7 +170,7 @@ def store(store_kind: str, tmp_path: Path) -> Iterator[ProjectionStore]:
 @pytest.fixture
 def harness(store: ProjectionStore, clock: FakeClock) -> Iterator[Harness]:
     yield Harness(store, clock)
-    projector_handler.use_projector(None)
+    wiring.bootstrap()
 
 
 def test_in_order_exactly_once(harness: Harness) -> None:

@@ -20,11 +20,11 @@ REQUESTS = 60
 def memory_ledger(monkeypatch: pytest.MonkeyPatch) -> Iterator[CreditLedger]:
     monkeypatch.setenv("POWERTOOLS_METRICS_DISABLED", "true")
     ledger = CreditLedger(env={"PERSISTENCE_MODULE": "eventsourcing.popo"})
-    wiring.use_ledger(ledger)
+    wiring.bootstrap(ledger=ledger)
     for n in range(THREADS):
         ledger.set_plan(f"org-t{n}", "Ultimate")
     yield ledger
-    wiring.use_ledger(None)
+    wiring.bootstrap()
 
 
 def _answered_itself(org: str, enquiry: str) -> bool:

@@ -25,11 +25,10 @@ def test_aws_calls_are_traced_once_the_ledger_is_built(
     patched: list[Any], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(wiring, "CreditLedger", object)
-    wiring.use_ledger(None)
     try:
-        wiring.get_ledger()
+        wiring.bootstrap().ledger  # noqa: B018 (built on first use)
     finally:
-        wiring.use_ledger(None)
+        wiring.bootstrap()
     assert patched == [("botocore",)]
 
 

@@ -7,6 +7,7 @@ import json
 import pytest
 
 from handlers.errors import ledger_error_response
+from handlers.routes.credits import TOP_UP_STATUS
 from ledger.domain import errors
 
 CASES = [
@@ -19,8 +20,6 @@ CASES = [
     (errors.PlanClosed, 409, "PLAN_CLOSED"),
     (errors.EnquiryConflict, 409, "ENQUIRY_CONFLICT"),
     (errors.TopUpConflict, 409, "TOP_UP_CONFLICT"),
-    (errors.TopUpNoPlan, 409, "NO_PLAN"),
-    (errors.TopUpTrialExpired, 409, "TRIAL_EXPIRED"),
     (errors.InvalidInput, 422, "VALIDATION_ERROR"),
     (errors.OrgNotFound, 404, "NOT_FOUND"),
     (errors.Busy, 503, "BUSY"),
@@ -33,3 +32,14 @@ def test_status_and_code(kind: type[errors.LedgerError], status: int, code: str)
     assert response.status_code == status
     assert json.loads(response.body) == {"error": {"code": code, "message": "why"}}
     assert ("Retry-After" in (response.headers or {})) == (status == 503)
+
+
+@pytest.mark.parametrize(
+    ("kind", "code"), [(errors.NoPlan, "NO_PLAN"), (errors.TrialExpired, "TRIAL_EXPIRED")]
+)
+def test_a_top_up_without_a_running_plan_is_a_conflict(
+    kind: type[errors.LedgerError], code: str
+) -> None:
+    response = ledger_error_response(kind("why"), TOP_UP_STATUS)
+    assert response.status_code == 409
+    assert json.loads(response.body) == {"error": {"code": code, "message": "why"}}

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from fractions import Fraction
 
 import pytest
@@ -66,7 +66,8 @@ def test_near_limit_by_forecast_needs_a_quarter_used(memory_ledger, clock, alert
     assert alerts() == []  # forecast 160, but under 25% used
     consume(memory_ledger, 1)
     assert alerts() == [("NearLimit", "2026-11", "forecast", 25)]
-    assert sink.events[0]["detail"]["forecast_used"] == 166  # 25 / 0.15 = 166.67, rounded down
+    # The outlook's pace: days 0-3 used nothing, today 25 (worth a day at least): 5 a day.
+    assert sink.events[0]["detail"]["forecast_used"] == 25 + 5 * 25
 
 
 def test_forecast_below_the_limit_raises_nothing(memory_ledger, clock, alerts) -> None:
@@ -142,7 +143,7 @@ def test_trial_alerts_use_the_trial_period(memory_ledger, clock, alerts, sink) -
     assert alerts() == []  # forecast 28, but under 25% of 10 used
     consume(memory_ledger, 1)
     assert alerts() == [("NearLimit", "trial", "forecast", 3)]
-    assert sink.events[0]["detail"]["forecast_used"] == 42  # 3 / (1/14)
+    assert sink.events[0]["detail"]["forecast_used"] == 3 + 12 * 3 // 2  # 1.5 a day
     consume(memory_ledger, 7)
     assert alerts()[-1] == ("LimitReached", "trial", "exhausted", 10)
     assert sink.events[-1]["detail"]["plan"] == "Trial"
@@ -221,3 +222,22 @@ def test_projection_matches_the_ledger_and_a_rebuild(memory_ledger, clock, alert
         ("trial", 4, {"u-2": 4}),
         ("2026-11", 3, {"u-1": 3}),
     ]
+
+
+def test_alerts_say_why_in_numbers(memory_ledger, clock, alerts, sink) -> None:
+    clock.set(datetime(2026, 11, 1, 12, tzinfo=UTC))
+    memory_ledger.set_plan("acme", "Basic")
+    for _ in range(12):  # five a day at noon: 150 by the month's end
+        consume(memory_ledger, 5)
+        clock.advance(days=1)
+    assert [kind for kind, *_ in alerts()] == ["NearLimit"]
+    detail = sink.events[0]["detail"]
+    assert (detail["forecast_used"], detail["pace_per_day"]) == (150, 5.0)
+    occurred = datetime.fromisoformat(detail["occurred_at"])
+    midnight = occurred.replace(hour=0) + timedelta(days=1)
+    run_out = midnight + timedelta(days=detail["remaining"] / 5)
+    assert datetime.fromisoformat(detail["run_out_at"]) == run_out
+    assert detail["period_ends_at"] == "2026-12-01T00:00:00.000000Z"
+    assert detail["suggested_plan"] == "Enterprise"
+    head, _ = snapshot(rebuild(memory_ledger, ["acme"]), "acme")
+    assert head.current.daily == (5,) * 12

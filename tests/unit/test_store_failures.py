@@ -55,12 +55,13 @@ def test_a_store_that_stays_unavailable_is_busy_and_charges_nothing(
     assert memory_ledger.status("acme").used == 0
 
 
-def test_a_read_the_store_cannot_serve_is_503_busy(
-    memory_ledger: FaultyLedger, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(wiring, "_ledger", memory_ledger)
+def test_a_read_the_store_cannot_serve_is_503_busy(memory_ledger: FaultyLedger) -> None:
+    wiring.bootstrap(ledger=memory_ledger)
     memory_ledger.recorder.fail("select_events")
-    answer = api.resolve(proxy_event("GET", "/orgs/acme", {"Host": "local"}, None), None)
+    try:
+        answer = api.resolve(proxy_event("GET", "/orgs/acme", {"Host": "local"}, None), None)
+    finally:
+        wiring.bootstrap()
     assert answer["statusCode"] == 503
     assert json.loads(answer["body"])["error"]["code"] == "BUSY"
     assert answer["multiValueHeaders"]["Retry-After"] == ["1"]

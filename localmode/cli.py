@@ -50,6 +50,15 @@ def _parser() -> argparse.ArgumentParser:
     _data_dir(serve)
     serve.set_defaults(run=_serve)
 
+    console = commands.add_parser(
+        "console",
+        help="the customer-success pages alone, read-only (a data dir, or the AWS tables)",
+    )
+    console.add_argument("--host", default="127.0.0.1")
+    console.add_argument("--port", type=_port, default=8001)
+    _data_dir(console)
+    console.set_defaults(run=_console)
+
     status = commands.add_parser("status", help="an org's status, now or at a past moment")
     status.add_argument("org_id")
     status.add_argument(
@@ -111,6 +120,12 @@ def _serve(args: argparse.Namespace) -> int:
     from localmode.runtime import run
 
     return run(args.host, args.port, args.data_dir)
+
+
+def _console(args: argparse.Namespace) -> int:
+    from localmode.console import run_console
+
+    return run_console(args.host, args.port, args.data_dir)
 
 
 def _status(args: argparse.Namespace) -> int:

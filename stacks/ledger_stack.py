@@ -9,6 +9,7 @@ from constructs import Construct
 
 from stacks.alerts import Alerts
 from stacks.api import LedgerApi
+from stacks.console_access import console_reader_policy
 from stacks.event_store import EventStore
 from stacks.functions import LedgerCode
 from stacks.monitoring import Monitoring, Watched
@@ -49,6 +50,8 @@ class LedgerStack(Stack):
             alert_rules=alerts.rules,
         )
         monitoring = Monitoring(self, "Monitoring", watched=watched, alarm_email=alarm_email)
+        console = console_reader_policy(self, store)
+        CfnOutput(self, "ConsoleReaderPolicyArn", value=console.managed_policy_arn)
         self._outputs(store, alerts, api, monitoring)
 
     def _outputs(

@@ -226,8 +226,9 @@ def _orgs(args: argparse.Namespace) -> int:
         ]
         for row in rows
     ]
-    print(f"{month}: {len(rows)} org(s)", file=sys.stderr)
     _print_table(header, table)
+    sys.stdout.flush()  # the table, then the count after it
+    print(f"{month}: {len(rows)} org(s)", file=sys.stderr)
     return 0
 
 

@@ -21,7 +21,9 @@ class SetPlanBody(_Body):
 
 
 class SetUserLimitBody(_Body):
-    limit: Annotated[StrictInt, Field(ge=0, le=MAX_USER_LIMIT)] | None
+    limit: Annotated[StrictInt, Field(ge=0, le=MAX_USER_LIMIT)] | None = Field(
+        description=f"reports each user may use per period, 0 to {MAX_USER_LIMIT}; null: no limit"
+    )
 
 
 class ConsumeBody(_Body):

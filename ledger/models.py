@@ -11,8 +11,10 @@ from pydantic import BaseModel, ConfigDict, Field
 class TrialStatus(BaseModel):
     started_at: datetime
     ends_at: datetime
-    credits: int
-    used: int
+    credits: int = Field(
+        description="the trial's own credits (10); its top-ups are in top_up_credits and limit"
+    )
+    used: int = Field(description="every report of the trial, whichever kind of credit paid")
     remaining: int
 
 
@@ -57,7 +59,10 @@ class HistoryEvent(BaseModel):
     version: int
     type: str
     occurred_at: datetime
-    data: dict[str, Any]
+    data: dict[str, Any] = Field(
+        description="the event's fields; a CreditConsumed's paid_by is plan while the"
+        " plan-paid reports of its period are fewer than the allowance in force, else top_up"
+    )
 
 
 class History(BaseModel):

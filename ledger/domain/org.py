@@ -6,13 +6,14 @@ import uuid
 from dataclasses import replace
 from datetime import datetime
 from functools import lru_cache
+from typing import Any
 
 from eventsourcing.domain import Aggregate
 
 from ledger.domain import errors
 from ledger.domain.periods import TRIAL_PERIOD, as_utc, month_end, month_key
 from ledger.domain.plans import CATALOGUE, TRIAL, Plan
-from ledger.domain.standing import Standing
+from ledger.domain.standing import TOP_UP, Standing
 
 NAMESPACE = uuid.UUID("8c5b1c3e-2f7a-4a59-9a43-5f1d6b0f4c21")
 
@@ -24,6 +25,8 @@ def org_uuid(org_id: str) -> uuid.UUID:
 
 class Org(Aggregate):
     """One stream per org; every invariant is checked under its version."""
+
+    class_version = 2  # 2: counts the reports paid by top-ups (`top_up_used`)
 
     class OrgOpened(Aggregate.Created):
         org_id: str
@@ -58,8 +61,7 @@ class Org(Aggregate):
 
         def apply(self, org: Org) -> None:
             org._roll(self.timestamp)
-            org.used += 1
-            org.by_user[self.user_id] = org.by_user.get(self.user_id, 0) + 1
+            org._tally(self.user_id, self.paid_by, 1)
 
     class TopUpGranted(Aggregate.Event):
         top_up_id: str
@@ -82,8 +84,18 @@ class Org(Aggregate):
         self.had_paid_plan = False
         self.period: str | None = None
         self.used = 0
+        self.top_up_used = 0  # of `used`, as the events recorded them
         self.top_up_credits = 0
         self.by_user: dict[str, int] = {}
+
+    @staticmethod
+    def upcast_v1_v2(state: dict[str, Any]) -> None:
+        """A snapshot taken before `top_up_used` existed: the reports past the current
+        plan's allowance, which is what version 1 recorded while the plan stayed the same
+        (after a mid-month change it may differ from the events, until the month ends)."""
+        plan = state.get("plan")
+        allowance = CATALOGUE[plan].credits if plan in CATALOGUE else 0
+        state["top_up_used"] = max(0, state["used"] - allowance)
 
     @classmethod
     def open(cls, org_id: str, now: datetime) -> Org:
@@ -94,8 +106,16 @@ class Org(Aggregate):
     def _reset(self, period: str) -> None:
         self.period = period
         self.used = 0
+        self.top_up_used = 0
         self.top_up_credits = 0
         self.by_user = {}
+
+    def _tally(self, user_id: str, paid_by: str, step: int) -> None:
+        """One report counted (step 1) or given back (step -1), in the kind that paid."""
+        self.used += step
+        if paid_by == TOP_UP:
+            self.top_up_used += step
+        self.by_user[user_id] = self.by_user.get(user_id, 0) + step
 
     def _roll(self, moment: datetime) -> None:
         """Paid counters belong to a calendar month: a new month starts at zero."""
@@ -129,6 +149,7 @@ class Org(Aggregate):
             allowance=CATALOGUE[self.plan].credits if self.plan else 0,
             top_up_credits=self.top_up_credits if current else 0,
             used=self.used if current else 0,
+            top_up_used=self.top_up_used if current else 0,
             trial_started_at=self.trial_started_at if ends_at else None,
             trial_ends_at=ends_at,
             trial_running=ends_at is not None and now < ends_at,
@@ -187,7 +208,7 @@ class Org(Aggregate):
             self.CreditConsumed,
             enquiry_id=enquiry_id,
             user_id=user_id,
-            paid_by="plan" if standing.used < standing.allowance else "top_up",
+            paid_by=standing.pays_with,
             period=standing.period,
             remaining=standing.remaining - 1,
             user_remaining=None if self.user_limit is None else self.user_limit - user_used - 1,

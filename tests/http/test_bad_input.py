@@ -31,6 +31,7 @@ CASES = [
     ("PUT", f"/orgs/{ORG}/user-limit", b'{"limit": "5"}', 422, "VALIDATION_ERROR"),
     ("PUT", f"/orgs/{ORG}/user-limit", b'{"limit": 2.5}', 422, "VALIDATION_ERROR"),
     ("PUT", f"/orgs/{ORG}/user-limit", b'{"limit": 1e30}', 422, "VALIDATION_ERROR"),
+    ("PUT", f"/orgs/{ORG}/user-limit", b'{"limit": 1000000001}', 422, "VALIDATION_ERROR"),
     ("PUT", f"/orgs/{ORG}/user-limit", b'{"limit": true}', 422, "VALIDATION_ERROR"),
     ("PUT", f"/orgs/{ORG}/user-limit", b"{}", 422, "VALIDATION_ERROR"),
     ("PUT", f"/orgs/{ORG}/user-limit", b"{", 400, "BAD_REQUEST"),

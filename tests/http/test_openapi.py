@@ -31,3 +31,19 @@ def test_every_reference_resolves(server: LedgerProcess) -> None:
     text = call(server.base, "GET", "/openapi.json").text
     names = set(re.findall(r'"#/components/schemas/([^"]+)"', text))
     assert names and names <= set(json.loads(text)["components"]["schemas"])
+
+
+def test_the_user_limit_documents_its_bounds(server: LedgerProcess) -> None:
+    document = call(server.base, "GET", "/openapi.json").json()
+    limit = document["components"]["schemas"]["SetUserLimitBody"]["properties"]["limit"]
+    bounded = next(s for s in limit["anyOf"] if s.get("type") == "integer")
+    assert (bounded["minimum"], bounded["maximum"]) == (0, 10**9)
+    assert "null: no limit" in limit["description"]
+    body = {"limit": 10**9}
+    assert call(server.base, "PUT", "/orgs/openapi-limit/user-limit", body).status == 200
+
+
+def test_trial_credits_are_described(server: LedgerProcess) -> None:
+    schemas = call(server.base, "GET", "/openapi.json").json()["components"]["schemas"]
+    assert "own credits" in schemas["TrialStatus"]["properties"]["credits"]["description"]
+    assert "paid_by" in schemas["HistoryEvent"]["properties"]["data"]["description"]

@@ -4,6 +4,7 @@ ledger data is reported in one line; output cut short by the reader ends quietly
 from __future__ import annotations
 
 import os
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -73,3 +74,15 @@ def test_rebuild_with_bad_alert_settings_says_so_in_one_line(
     assert main(["rebuild", "--data-dir", str(data_dir)]) == 2
     err = capsys.readouterr().err
     assert err.startswith("ledger: alert settings:") and err.count("\n") == 1
+
+
+def test_a_moment_without_an_offset_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with_events(tmp_path)
+    command = ["status", "acme", "--data-dir", str(tmp_path), "--at"]
+    with pytest.raises(SystemExit) as exited:
+        main([*command, "2026-11-05T12:00"])
+    assert exited.value.code == 2
+    assert "give a time zone" in capsys.readouterr().err
+    assert main([*command, datetime.now(UTC).isoformat()]) == 0

@@ -55,9 +55,13 @@ class Model:
     def allowance(self) -> int:
         return 0 if self.plan is None else self.credits[self.plan]
 
-    def used(self, now: datetime, user: str | None = None) -> int:
+    def used(self, now: datetime, user: str | None = None, paid_by: str | None = None) -> int:
         period = self.period(now)
-        return sum(1 for p, u, _ in self.charges if p == period and user in (None, u))
+        return sum(
+            1
+            for p, u, kind in self.charges
+            if p == period and user in (None, u) and paid_by in (None, kind)
+        )
 
     def top_up_credits(self, now: datetime) -> int:
         return sum(credits for p, credits in self.grants if p == self.period(now))
@@ -138,7 +142,9 @@ class Model:
         user_used = self.used(now, user)
         if self.user_limit is not None and user_used >= self.user_limit:
             raise Refused("USER_LIMIT_REACHED")
-        paid_by = "plan" if self.used(now) < self.allowance() else "top_up"
+        # The allowance is spent only by the reports the plan paid for (a plan change
+        # mid-month keeps them), so what is left of it goes before any top-up.
+        paid_by = "plan" if self.used(now, paid_by="plan") < self.allowance() else "top_up"
         period = self.period(now)
         assert period is not None
         self.charges.append((period, user, paid_by))

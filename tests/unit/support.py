@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable
+from collections import Counter
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 
 from ledger import Consumption, CreditLedger, LedgerError
+from ledger.domain.org import Org
+from ledger.domain.plans import CATALOGUE
+from ledger.domain.standing import PLAN, TOP_UP
 
 _ids = itertools.count()
 
@@ -50,3 +54,29 @@ def consume(ledger: CreditLedger, org_id: str, user_id: str, enquiry_id: str) ->
 def paid_by(ledger: CreditLedger, org_id: str) -> list[str]:
     """Who paid each recorded report, oldest first."""
     return [event.paid_by for event in ledger.org_events(org_id) if hasattr(event, "paid_by")]
+
+
+def check_attribution(events: Iterable[object]) -> None:
+    """Over an org's history, oldest first: a report is paid by the plan only while the
+    plan-paid reports of its period are fewer than the allowance in force, and by a
+    top-up only once they are not, and while top-up-paid reports are fewer than the
+    top-up credits granted in that period so far."""
+    allowance = 0
+    plan_paid: Counter[str] = Counter()
+    top_up_paid: Counter[str] = Counter()
+    granted: Counter[str] = Counter()
+    for event in events:
+        if isinstance(event, Org.PlanSet):
+            allowance = CATALOGUE[event.plan].credits
+        elif isinstance(event, Org.TopUpGranted):
+            granted[event.period] += event.credits
+        elif isinstance(event, Org.CreditConsumed):
+            period, version = event.period, event.originator_version
+            if event.paid_by == PLAN:
+                assert plan_paid[period] < allowance, f"plan-paid over the allowance: {version}"
+                plan_paid[period] += 1
+            else:
+                assert event.paid_by == TOP_UP, event.paid_by
+                assert plan_paid[period] >= allowance, f"plan credits were left: {version}"
+                assert top_up_paid[period] < granted[period], f"no top-up left: {version}"
+                top_up_paid[period] += 1

@@ -22,7 +22,7 @@ from ledger.domain.org import Org
 from ledger.domain.plans import CATALOGUE
 from tests.conftest import FakeClock
 from tests.unit.model import RULES, SMALL, TRIAL_DAYS, Model, Refused, next_month
-from tests.unit.support import utc
+from tests.unit.support import check_attribution, utc
 
 ORG = "acme"
 STARTS = [utc(2026, 11, 5, 12), utc(2026, 11, 30, 23, 59, 50), utc(2027, 2, 27), utc(2028, 2, 28)]
@@ -126,6 +126,13 @@ class LedgerMachine(RuleBasedStateMachine):
         self.consume_new_enquiries(user, count, via)
         self.set_plan(plan, 1 - via)
 
+    @rule(credits=st.sampled_from([1, 2]), user=users, count=st.integers(1, 12), plan=plans)
+    def top_up_use_then_change_plan(self, credits: int, user: str, count: int, plan: str) -> None:
+        """A few top-up credits spent, then a mid-month change: what is left of the new
+        allowance pays before any top-up."""
+        self.top_up(credits, None, 0)
+        self.use_then_change_plan(user, count, plan, 0)
+
     @rule(
         credits=st.sampled_from([1, 2, 5, 30, 100_000]),
         top_up_id=st.sampled_from([None, "t-1", "t-2"]),
@@ -195,6 +202,7 @@ class LedgerMachine(RuleBasedStateMachine):
         events = list(self.ledgers[0].org_events(ORG))
         consumed = [e for e in events if isinstance(e, Org.CreditConsumed)]
         assert [(e.period, e.user_id, e.paid_by) for e in consumed] == self.model.charges
+        check_attribution(events)
         granted: Counter[str] = Counter()
         for recorded in events:
             if isinstance(recorded, Org.TopUpGranted):

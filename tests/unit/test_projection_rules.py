@@ -127,6 +127,23 @@ def test_limit_reached_again_after_a_top_up_is_used_up(memory_ledger, clock, ale
     assert len(set(sink.ids)) == 3
 
 
+def test_a_top_up_that_leaves_nothing_to_use_raises_nothing(
+    memory_ledger, clock, alerts, sink
+) -> None:
+    clock.set(LATE)
+    memory_ledger.set_plan("acme", "Enterprise")
+    consume(memory_ledger, 300)
+    memory_ledger.set_plan("acme", "Basic")
+    reached = [("LimitReached", "2026-11", "exhausted", 300)]
+    assert alerts() == reached
+    assert memory_ledger.top_up("acme", 25).remaining == 0  # limit 125, still 0 left
+    assert alerts() == reached
+    memory_ledger.top_up("acme", 200)  # 25 left
+    consume(memory_ledger, 25)
+    assert alerts() == [*reached, ("LimitReached", "2026-11", "exhausted", 325)]
+    assert [e["detail"]["limit"] for e in sink.events] == [100, 325]
+
+
 def test_same_limit_reached_twice_alerts_once(memory_ledger, clock, alerts) -> None:
     clock.set(LATE)
     memory_ledger.set_plan("acme", "Basic")

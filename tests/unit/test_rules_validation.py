@@ -70,11 +70,16 @@ def test_a_top_up_note_is_short_text(basic: CreditLedger, note: Any) -> None:
     invalid(basic, "note", lambda: basic.top_up("acme", 1, note=note))
 
 
-@pytest.mark.parametrize("limit", [-1, True, 1.5, "3"])
+@pytest.mark.parametrize("limit", [-1, True, 1.5, "3", 1_000_000_001])
 def test_a_user_limit_is_a_whole_number_or_none(basic: CreditLedger, limit: Any) -> None:
     basic.set_user_limit("acme", 2)
     invalid(basic, "limit", lambda: basic.set_user_limit("acme", limit))
     assert basic.status("acme").user_limit == 2
+
+
+@pytest.mark.parametrize("limit", [0, 1_000_000_000])
+def test_user_limits_at_the_edges_are_accepted(basic: CreditLedger, limit: int) -> None:
+    assert basic.set_user_limit("acme", limit).user_limit == limit
 
 
 @pytest.mark.parametrize(("after", "limit"), [(-1, 10), (0, 0), (0, 1001), (0, True)])

@@ -1,4 +1,4 @@
-"""An alert left pending before its detail grew the outlook fields is still delivered as documented."""
+"""An alert left pending before the outlook fields existed is delivered as documented."""
 
 from __future__ import annotations
 

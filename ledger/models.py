@@ -63,6 +63,7 @@ class HistoryEvent(BaseModel):
         description="the event's fields; a CreditConsumed's paid_by is plan while the"
         " plan-paid reports of its period are fewer than the allowance in force, else top_up"
     )
+    hash: str = Field(description="the event's SHA-256 in the org's hash chain (see AUDIT.md)")
 
 
 class History(BaseModel):

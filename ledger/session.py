@@ -26,6 +26,7 @@ from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import IntegrityError, OperationalError
 
+from ledger import audit
 from ledger.domain import errors
 from ledger.domain.org import Org, org_uuid
 from ledger.domain.receipts import Receipt
@@ -181,6 +182,8 @@ class OrgSessions:
         except AggregateNotFoundError:
             return Org.open(org_id, self.clock())
         assert isinstance(org, Org)
+        if org.known_head() is None:  # loaded from a snapshot older than hashes
+            org.head_hash = audit.hash_at(self.app.events, org.id, org.org_id, org.version)
         return org
 
     def _stale(self, org: Org) -> bool:

@@ -12,6 +12,8 @@ _ID = re.compile(ID_PATTERN)
 MAX_TOP_UP = 100_000
 MAX_USER_LIMIT = 1_000_000_000
 MAX_NOTE = 1000
+MAX_REASON = 500
+MAX_ACTOR = 2048  # an IAM ARN's longest
 MAX_VERSION = 2**62  # beyond any org's history; bounds `after` in paging
 MONTH_PATTERN = r"^[0-9]{4}-(0[1-9]|1[0-2])$"
 _MONTH = re.compile(MONTH_PATTERN)
@@ -33,12 +35,34 @@ def check_whole(field: str, value: object, low: int, high: int) -> int:
     return value
 
 
-def check_note(value: object) -> str | None:
+def check_text(field: str, value: object, most: int) -> str | None:
+    """Optional free text: at most `most` characters that UTF-8 can hold (a lone
+    surrogate, which a JSON escape can carry, cannot be stored or hashed)."""
     if value is None:
         return None
-    if not isinstance(value, str) or len(value) > MAX_NOTE:
-        raise InvalidInput(f"note must be text of at most {MAX_NOTE} characters")
+    if not isinstance(value, str) or len(value) > most or not _encodable(value):
+        raise InvalidInput(f"{field} must be text of at most {most} characters")
     return value
+
+
+def _encodable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def check_note(value: object) -> str | None:
+    return check_text("note", value, MAX_NOTE)
+
+
+def check_reason(value: object) -> str | None:
+    return check_text("reason", value, MAX_REASON)
+
+
+def check_actor(value: object) -> str | None:
+    return check_text("actor", value, MAX_ACTOR)
 
 
 def check_moment(field: str, value: object) -> datetime:

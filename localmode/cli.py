@@ -11,6 +11,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
+from localmode import audit_cli as audit_commands
 from localmode.errors import CommandError
 from localmode.settings import configure
 
@@ -69,6 +70,8 @@ def _parser() -> argparse.ArgumentParser:
     )
     _data_dir(rebuild)
     rebuild.set_defaults(run=_rebuild)
+
+    audit_commands.add_commands(commands, _data_dir, _moment, _open_ledger)
     return parser
 
 
@@ -127,9 +130,8 @@ def _history(args: argparse.Namespace) -> int:
                     print(event.model_dump_json())
                 else:
                     data = json.dumps(event.data, default=str, separators=(",", ":"))
-                    rows.append(
-                        [str(event.version), event.occurred_at.isoformat(), event.type, data]
-                    )
+                    moment = event.occurred_at.isoformat()
+                    rows.append([str(event.version), moment, event.type, str(event.hash), data])
             if page.next_after is None:
                 break
             after = page.next_after
@@ -137,7 +139,7 @@ def _history(args: argparse.Namespace) -> int:
         print(f"{error.code}: {error.message}", file=sys.stderr)
         return 1
     if not args.json:
-        _print_table(["version", "occurred_at", "type", "data"], rows)
+        _print_table(["version", "occurred_at", "type", "hash", "data"], rows)
     return 0
 
 

@@ -83,7 +83,8 @@ def proxy_event(
             "path": path,
             "httpMethod": method,
             "resourcePath": path,
-            "identity": {"sourceIp": "127.0.0.1"},
+            # Locally, X-Actor stands in for the signed identity API Gateway gives.
+            "identity": {"sourceIp": "127.0.0.1", "userArn": _header(headers, "x-actor")},
         },
     }
 
@@ -93,3 +94,7 @@ def flat_headers(result: dict[str, Any]) -> dict[str, str]:
     for name, values in (result.get("multiValueHeaders") or {}).items():
         headers[name] = ", ".join(str(v) for v in values)
     return headers
+
+
+def _header(headers: dict[str, str], name: str) -> str | None:
+    return next((value for key, value in headers.items() if key.lower() == name), None)

@@ -35,6 +35,7 @@ ROUTES = (
     Route("GET", "/orgs/{org_id}"),
     Route("GET", "/orgs/{org_id}/usage"),
     Route("GET", "/orgs/{org_id}/events"),
+    Route("GET", "/orgs/{org_id}/digest"),
     Route("GET", "/health"),
     Route("GET", "/openapi.json"),
 )

@@ -9,6 +9,7 @@ from constructs import Construct
 
 from stacks.alerts import Alerts
 from stacks.api import LedgerApi
+from stacks.digests import DigestArchive
 from stacks.event_store import EventStore
 from stacks.functions import LedgerCode
 from stacks.monitoring import Monitoring, Watched
@@ -31,11 +32,13 @@ class LedgerStack(Stack):
         alerts = Alerts(self, "Alerts", code=code, webhook_url=alert_webhook_url)
         projector = Projector(self, "Projector", code=code, store=store, bus=alerts.bus)
         api = LedgerApi(self, "Api", code=code, store=store)
+        digests = DigestArchive(self, "Digests", code=code, store=store)
         watched = Watched(
             functions={
                 "Api": api.function,
                 "Projector": projector.function,
                 "Notifier": alerts.notifier,
+                "Digests": digests.function,
             },
             dead_letter_queues={
                 "ProjectorFailures": projector.failures,
@@ -50,6 +53,7 @@ class LedgerStack(Stack):
         )
         monitoring = Monitoring(self, "Monitoring", watched=watched, alarm_email=alarm_email)
         self._outputs(store, alerts, api, monitoring)
+        CfnOutput(self, "DigestBucket", value=digests.bucket.bucket_name)
 
     def _outputs(
         self, store: EventStore, alerts: Alerts, api: LedgerApi, monitoring: Monitoring

@@ -7,6 +7,7 @@ from aws_lambda_powertools.event_handler.router import APIGatewayRouter
 from aws_lambda_powertools.metrics import MetricUnit
 
 from handlers import metric_names
+from handlers.actor import current_actor
 from handlers.errors import STATUS, Answered, Statuses
 from handlers.observability import metrics
 from handlers.routes.common import COMMAND_ERRORS, OrgId, documented, json_response
@@ -39,7 +40,12 @@ def consume_credit(org_id: OrgId, body: ConsumeBody) -> Response[Consumption]:
 def top_up(org_id: OrgId, body: TopUpBody) -> Response[TopUp]:
     try:
         result = services().ledger.top_up(
-            org_id, body.credits, top_up_id=body.top_up_id, note=body.note
+            org_id,
+            body.credits,
+            top_up_id=body.top_up_id,
+            note=body.note,
+            actor=current_actor(),
+            reason=body.reason,
         )
     except NoRunningPlan as error:  # nothing to top up: the command, not a credit, is refused
         raise Answered(error, TOP_UP_STATUS) from error

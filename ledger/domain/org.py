@@ -10,7 +10,7 @@ from typing import Any
 
 from eventsourcing.domain import Aggregate
 
-from ledger.domain import errors
+from ledger.domain import chain, errors
 from ledger.domain.periods import TRIAL_PERIOD, as_utc, month_end, month_key
 from ledger.domain.plans import CATALOGUE, TRIAL, Plan
 from ledger.domain.standing import TOP_UP, Standing
@@ -24,17 +24,36 @@ def org_uuid(org_id: str) -> uuid.UUID:
 
 
 class Org(Aggregate):
-    """One stream per org; every invariant is checked under its version."""
+    """One stream per org; every invariant is checked under its version.
+
+    Each new event is saved with its hash in the org's chain (ledger.domain.chain),
+    made from the hash of the event before it, which the org keeps (`head_hash`).
+    """
+
+    class Event(Aggregate.Event):
+        def mutate(self, aggregate: Any) -> Any:
+            org = super().mutate(aggregate)
+            assert isinstance(org, Org)
+            org._link(self)
+            return org
 
     class_version = 2  # 2: counts the reports paid by top-ups (`top_up_used`)
 
     class OrgOpened(Aggregate.Created):
         org_id: str
 
+        def mutate(self, aggregate: Any) -> Any:
+            org = super().mutate(aggregate)
+            assert isinstance(org, Org)
+            org._link(self)
+            return org
+
     class PlanSet(Aggregate.Event):
         plan: str
         previous_plan: str | None
         trial_ends_at: datetime | None
+        actor: str | None = None
+        reason: str | None = None
 
         def apply(self, org: Org) -> None:
             org.plan = self.plan
@@ -47,6 +66,8 @@ class Org(Aggregate):
 
     class UserLimitSet(Aggregate.Event):
         limit: int | None
+        actor: str | None = None
+        reason: str | None = None
 
         def apply(self, org: Org) -> None:
             org.user_limit = self.limit
@@ -71,6 +92,8 @@ class Org(Aggregate):
         note: str | None
         limit: int
         remaining: int
+        actor: str | None = None
+        reason: str | None = None
 
         def apply(self, org: Org) -> None:
             org._roll(self.timestamp)
@@ -87,6 +110,7 @@ class Org(Aggregate):
         self.top_up_used = 0  # of `used`, as the events recorded them
         self.top_up_credits = 0
         self.by_user: dict[str, int] = {}
+        self.head_hash: str | None = None  # the hash of the org's latest event
 
     @staticmethod
     def upcast_v1_v2(state: dict[str, Any]) -> None:
@@ -99,7 +123,40 @@ class Org(Aggregate):
 
     @classmethod
     def open(cls, org_id: str, now: datetime) -> Org:
-        return cls._create(cls.OrgOpened, id=org_uuid(org_id), org_id=org_id, timestamp=now)
+        org = cls._create(cls.OrgOpened, id=org_uuid(org_id), org_id=org_id, timestamp=now)
+        org._seal()
+        return org
+
+    # --- the hash chain ----------------------------------------------------
+
+    def trigger_event(self, event_class: Any, **kwargs: Any) -> None:
+        super().trigger_event(event_class, **kwargs)
+        self._seal()
+
+    def _link(self, event: Any) -> None:
+        """Moves the chain's head on by one event: to the hash it was saved with,
+        or, for an event written before hashes were stored (and a new one), to
+        the hash its content gives. Unknown when the previous one is (an org
+        loaded from a snapshot older than hashes): see `knows_head`."""
+        stored = chain.stored_hash(event)
+        previous = chain.GENESIS if event.originator_version == 1 else self.known_head()
+        if stored is not None:
+            self.head_hash = stored
+        elif previous is None:
+            self.head_hash = None
+        else:
+            self.head_hash = chain.link(previous, chain.event_document(self.org_id, event))
+
+    def _seal(self) -> None:
+        """Saves the newest pending event with its hash."""
+        head = self.known_head()
+        if head is None:
+            raise RuntimeError(f"org {self.org_id}: the chain's head is unknown; load it first")
+        chain.seal(self.pending_events[-1], head)
+
+    def known_head(self) -> str | None:
+        # A snapshot taken before hashes were stored has no head_hash at all.
+        return getattr(self, "head_hash", None)
 
     # --- state over time -------------------------------------------------
 
@@ -163,7 +220,9 @@ class Org(Aggregate):
 
     # --- commands ----------------------------------------------------------
 
-    def set_plan(self, plan: Plan, now: datetime) -> None:
+    def set_plan(
+        self, plan: Plan, now: datetime, actor: str | None = None, reason: str | None = None
+    ) -> None:
         same = plan.name == self.plan
         if same and (not plan.is_trial or self.standing(now).trial_running):
             return  # idempotent: same plan, or the trial that still runs
@@ -179,13 +238,19 @@ class Org(Aggregate):
             plan=plan.name,
             previous_plan=self.plan,
             trial_ends_at=ends_at,
+            actor=actor,
+            reason=reason,
             timestamp=now,
         )
 
-    def set_user_limit(self, limit: int | None, now: datetime) -> None:
+    def set_user_limit(
+        self, limit: int | None, now: datetime, actor: str | None = None, reason: str | None = None
+    ) -> None:
         if limit == self.user_limit:
             return
-        self.trigger_event(self.UserLimitSet, limit=limit, timestamp=now)
+        self.trigger_event(
+            self.UserLimitSet, limit=limit, actor=actor, reason=reason, timestamp=now
+        )
 
     def check_has_running_plan(self, standing: Standing) -> None:
         if standing.plan is None:
@@ -218,7 +283,15 @@ class Org(Aggregate):
         assert isinstance(event, Org.CreditConsumed)
         return event
 
-    def top_up(self, top_up_id: str, credits: int, note: str | None, now: datetime) -> TopUpGranted:
+    def top_up(
+        self,
+        top_up_id: str,
+        credits: int,
+        note: str | None,
+        now: datetime,
+        actor: str | None = None,
+        reason: str | None = None,
+    ) -> TopUpGranted:
         standing = self.standing(now)
         self.check_has_running_plan(standing)
         assert standing.period is not None and standing.expires_at is not None
@@ -233,6 +306,8 @@ class Org(Aggregate):
             note=note,
             limit=after.limit,
             remaining=after.remaining,
+            actor=actor,
+            reason=reason,
             timestamp=now,
         )
         event = self.pending_events[-1]

@@ -21,9 +21,10 @@ def test_after_documents_the_bound_the_server_enforces(server: LedgerProcess) ->
     assert call(server.base, "GET", f"{path}{MAX_AFTER + 1}").status == 422
 
 
-def test_health_documents_no_error_it_never_sends(server: LedgerProcess) -> None:
+def test_health_documents_only_the_error_it_sends(server: LedgerProcess) -> None:
     text = call(server.base, "GET", "/openapi.json").text
-    assert set(json.loads(text)["paths"]["/health"]["get"]["responses"]) == {"200"}
+    assert set(json.loads(text)["paths"]["/health"]["get"]["responses"]) == {"200", "422"}
+    assert call(server.base, "GET", "/health?verbose=1").status == 422  # not a parameter of it
     assert "HTTPValidationError" not in text  # no route sends Powertools' own error shape
 
 

@@ -20,6 +20,7 @@ SPEC_ROUTES = {
     ("GET", "/orgs/{org_id}"),
     ("GET", "/orgs/{org_id}/usage"),
     ("GET", "/orgs/{org_id}/events"),
+    ("GET", "/orgs/{org_id}/digest"),
     ("GET", "/health"),
     ("GET", "/openapi.json"),
 }

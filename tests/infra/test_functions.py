@@ -1,4 +1,4 @@
-"""The three functions: runtime, architecture, tracing, code, layer and environment."""
+"""The functions: runtime, architecture, tracing, code, layer and environment."""
 
 from __future__ import annotations
 
@@ -9,7 +9,12 @@ from stacks.settings import LAMBDA_PYTHON, METRICS_NAMESPACE, SERVICE
 from tests.infra.synth import Synth
 from tests.infra.template import Resources
 
-HANDLERS = ["handlers.api.handler", "handlers.projector.handler", "handlers.notifier.handler"]
+HANDLERS = [
+    "handlers.api.handler",
+    "handlers.projector.handler",
+    "handlers.notifier.handler",
+    "handlers.digests.handler",
+]
 OBSERVABILITY = {
     "POWERTOOLS_SERVICE_NAME": SERVICE,
     "POWERTOOLS_METRICS_NAMESPACE": METRICS_NAMESPACE,
@@ -17,7 +22,7 @@ OBSERVABILITY = {
 }
 
 
-def test_there_are_exactly_the_three_functions(synth: Synth) -> None:
+def test_there_are_exactly_these_functions(synth: Synth) -> None:
     functions = Resources(synth.template).of_type("AWS::Lambda::Function").values()
     assert sorted(f["Properties"]["Handler"] for f in functions) == sorted(HANDLERS)
 

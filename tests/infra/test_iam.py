@@ -113,9 +113,12 @@ def test_functions_write_logs_to_their_own_group_only(synth: Synth) -> None:
         assert allowed[groups[0]] == LOGS
 
 
-def test_only_this_api_the_alert_rules_and_the_sweep_may_invoke_functions(synth: Synth) -> None:
+def test_only_this_api_the_alert_rules_and_the_schedules_may_invoke_functions(
+    synth: Synth,
+) -> None:
     resources = Resources(synth.template)
     api = resources.function("handlers.api.handler")[0]
+    digests = resources.function("handlers.digests.handler")[0]
     notifier = resources.function("handlers.notifier.handler")[0]
     projector = resources.function("handlers.projector.handler")[0]
     sweep = resources.id_at("Projector/PendingSweep/Resource")
@@ -133,4 +136,6 @@ def test_only_this_api_the_alert_rules_and_the_sweep_may_invoke_functions(synth:
     expected = [(api, "apigateway.amazonaws.com", rest_api)]
     expected += [(notifier, "events.amazonaws.com", rule) for rule in rules]
     expected += [(projector, "events.amazonaws.com", sweep)]
+    daily = resources.id_at("Digests/Daily/Resource")
+    expected += [(digests, "events.amazonaws.com", daily)]
     assert callers == sorted(expected)

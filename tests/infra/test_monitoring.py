@@ -39,7 +39,7 @@ def test_each_dead_letter_queue_alarms_on_its_first_message(synth: Synth, queue:
     assert alarm["ComparisonOperator"] == "GreaterThanOrEqualToThreshold"
 
 
-@pytest.mark.parametrize("function", ["Api", "Projector", "Notifier"])
+@pytest.mark.parametrize("function", ["Api", "Projector", "Notifier", "Digests"])
 def test_each_function_alarms_on_errors_and_throttles(synth: Synth, function: str) -> None:
     alarms = _alarms(synth)
     assert alarms[f"{function}Errors"]["MetricName"] == "Errors"

@@ -1,0 +1,93 @@
+"""Every org stream in an event store, for audits that cover all orgs.
+
+Found from the events themselves (any org event, not only an org's first),
+so an org whose first event was deleted is still listed and reported.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+from eventsourcing.sqlite import SQLiteAggregateRecorder
+from eventsourcing.utils import get_topic
+
+from ledger.audit import digest_of, org_name
+from ledger.domain.org import Org, org_uuid
+
+ORG_TOPIC = get_topic(Org) + "."
+_PAGE = 1000
+
+
+def org_keys(recorder: Any) -> list[uuid.UUID]:
+    """The UUIDs of every org stream, each once."""
+    if isinstance(recorder, SQLiteAggregateRecorder):
+        found: Iterator[Any] = _sqlite(recorder)
+    elif hasattr(recorder, "client") and hasattr(recorder, "table_name"):
+        found = _dynamodb(recorder.client, recorder.table_name)
+    else:
+        found = _notifications(recorder)
+    return list(dict.fromkeys(uuid.UUID(str(key)) for key in found))
+
+
+def _sqlite(recorder: Any) -> Iterator[Any]:
+    # Topics of an org's events sort between "…:Org." and "…:Org/" ("/" follows ".").
+    statement = (
+        f"SELECT DISTINCT originator_id FROM {recorder.events_table_name} "
+        "WHERE topic >= ? AND topic < ?"
+    )
+    with recorder.datastore.transaction(commit=False) as cursor:
+        cursor.execute(statement, (ORG_TOPIC, ORG_TOPIC[:-1] + "/"))
+        rows = cursor.fetchall()
+    return (recorder.convert_originator_id(row[0]) for row in rows)
+
+
+def _dynamodb(client: Any, table: str) -> Iterator[str]:
+    """One scan of the table for the partition keys of org events (snapshots skipped)."""
+    scan: dict[str, Any] = {
+        "TableName": table,
+        "ProjectionExpression": "stream_id",
+        "FilterExpression": "begins_with(topic, :org) AND attribute_not_exists(kind)",
+        "ExpressionAttributeValues": {":org": {"S": ORG_TOPIC}},
+    }
+    while True:
+        page = client.scan(**scan)
+        yield from (item["stream_id"]["S"] for item in page.get("Items", []))
+        if "LastEvaluatedKey" not in page:
+            return
+        scan["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+
+
+def _notifications(recorder: Any) -> Iterator[Any]:
+    after = 0
+    while True:
+        found = recorder.select_notifications(start=after, limit=_PAGE, inclusive_of_start=False)
+        yield from (n.originator_id for n in found if n.topic.startswith(ORG_TOPIC))
+        if len(found) < _PAGE:
+            return
+        after = found[-1].id
+
+
+def org_histories(ledger: Any, org_ids: Sequence[str] = ()) -> list[tuple[str, list[Any]]]:
+    """Each named org (or every org) with its events, oldest first, by org id."""
+    keys = [org_uuid(org_id) for org_id in org_ids] if org_ids else org_keys(ledger.recorder)
+    found = []
+    for key in keys:
+        events = list(ledger.events.get(key))
+        found.append((org_name(events, key), events))
+    return sorted(found, key=lambda pair: pair[0])
+
+
+def digest_lines(
+    ledger: Any, org_ids: Sequence[str] = ()
+) -> tuple[list[dict[str, Any]], list[str]]:
+    """Every org's digest (or the named orgs'), by org id, and the named orgs that
+    have no history."""
+    keys = [org_uuid(org_id) for org_id in org_ids] if org_ids else org_keys(ledger.recorder)
+    found = [(key, digest_of(ledger.events, key)) for key in keys]
+    missing = [
+        org_id for org_id, (_, digest) in zip(org_ids, found, strict=False) if digest is None
+    ]
+    lines = sorted((d.line() for _, d in found if d is not None), key=lambda line: line["org_id"])
+    return lines, missing

@@ -18,7 +18,7 @@ from handlers.observability import logger, metrics, tracer
 from handlers.paths import decoded_path
 from handlers.query_params import refuse_undefined
 from handlers.resolver import RequestScopedResolver
-from handlers.routes import credits, orgs, usage
+from handlers.routes import console, credits, cross_org, orgs, usage
 from handlers.routes.common import documented
 from ledger import deadline
 from ledger.domain.errors import Busy, InvalidInput, LedgerError
@@ -34,12 +34,23 @@ def create_app(swagger: bool = False) -> APIGatewayRestResolver:
     /openapi.json builds them only when asked.
     """
     app = RequestScopedResolver(enable_validation=True, json_body_deserializer=errors.read_json)
-    for router in (orgs.router, credits.router, usage.router):
+    for router in (orgs.router, credits.router, usage.router, cross_org.router, console.router):
         app.include_router(router)
     app.use([refuse_undefined, with_actor])
     if swagger:
         app.enable_swagger(path="/swagger", title=TITLE, version=VERSION)
     _add_service_routes(app)
+    _add_error_handlers(app)
+    return app
+
+
+def create_console_app() -> APIGatewayRestResolver:
+    """The console's pages and GET /orgs alone: what `ledger console` serves. No
+    route of it writes."""
+    app = RequestScopedResolver(enable_validation=True, json_body_deserializer=errors.read_json)
+    for router in (cross_org.router, console.router):
+        app.include_router(router)
+    app.use([refuse_undefined])
     _add_error_handlers(app)
     return app
 

@@ -48,6 +48,9 @@ def start_projection(ledger: CreditLedger, data_dir: Path, logger: Any) -> Local
     """Serves usage from the local projection and keeps it (and the alerts) current."""
     store = open_projection_store(data_dir)
     feed = feed_for(ledger, store, data_dir)  # first: a store it cannot follow stops the start
+    if store.lacks_rows:
+        logger.info("projecting every event again: the projection lacks the cross-org rows")
+        store.forget()
     notifier: Notifier = LogNotifier(logger)
     delivery = None
     url = os.environ.get(WEBHOOK_ENV)

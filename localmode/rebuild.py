@@ -73,6 +73,11 @@ def compare(live: ProjectionStore, fresh: ProjectionStore) -> list[str]:
             if live_periods.pop(balance.period, None) != balance:
                 differences.append(f"org {name}: period {balance.period} differs")
         differences += [f"org {name}: period {p} is not in the events" for p in live_periods]
+        live_rows = {r.month: r for r in live.rows(key)}
+        for row in fresh.rows(key):
+            if live_rows.pop(row.month, None) != row:
+                differences.append(f"org {name}: the cross-org row of {row.month} differs")
+        differences += [f"org {name}: cross-org row {m} is not in the events" for m in live_rows]
     return differences
 
 

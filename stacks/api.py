@@ -11,6 +11,7 @@ from aws_cdk import aws_iam as iam
 from aws_cdk import aws_logs as logs
 from constructs import Construct
 
+from adapters.projection_rows import INDEX as ORGS_INDEX
 from stacks.api_models import add_models
 from stacks.event_store import EventStore, grant_on
 from stacks.functions import LedgerCode, ledger_function
@@ -53,6 +54,7 @@ ROUTES = (
     Route("PUT", "/orgs/{org_id}/user-limit", "SetUserLimit"),
     Route("POST", "/orgs/{org_id}/enquiries", "ConsumeCredit"),
     Route("POST", "/orgs/{org_id}/top-ups", "TopUp"),
+    Route("GET", "/orgs"),
     Route("GET", "/orgs/{org_id}"),
     Route("GET", "/orgs/{org_id}/usage"),
     Route("GET", "/orgs/{org_id}/events"),
@@ -88,8 +90,10 @@ class LedgerApi(Construct):
         # Append-only: a save is a conditional PutItem (a transaction is authorised
         # as its puts), a read one Query; nothing updates, deletes or scans.
         grant_on(store.events, role, "dynamodb:PutItem", "dynamodb:Query")
-        # GET /orgs/{org_id}/usage reads items of the table, never its index.
+        # GET /orgs/{org_id}/usage reads items of the table; GET /orgs queries its
+        # cross-org index (never the pending one).
         grant_on(store.projections, role, "dynamodb:GetItem", "dynamodb:Query")
+        grant_on(store.projections, role, "dynamodb:Query", index=ORGS_INDEX)
         self.rest_api = self._rest_api()
         self._add_routes()
         add_error_responses(self.rest_api)

@@ -15,6 +15,7 @@ from constructs import Construct
 from stacks.alerts import Alerts
 from stacks.api import LedgerApi
 from stacks.config import DeployConfig
+from stacks.console_access import console_reader_policy
 from stacks.deployment import CanaryDeployments
 from stacks.digests import DigestArchive
 from stacks.event_store import EventStore
@@ -78,6 +79,8 @@ class LedgerStack(Stack):
             aliases={name: f.alias for name, f in functions.items()},
             alarms=monitoring.rollback_alarms,
         )
+        console = console_reader_policy(self, store)
+        CfnOutput(self, "ConsoleReaderPolicyArn", value=console.managed_policy_arn)
         self._outputs(store, alerts, api, projector, monitoring)
         CfnOutput(self, "DigestBucket", value=digests.bucket.bucket_name)
 

@@ -17,6 +17,7 @@ SPEC_ROUTES = {
     ("PUT", "/orgs/{org_id}/user-limit"),
     ("POST", "/orgs/{org_id}/enquiries"),
     ("POST", "/orgs/{org_id}/top-ups"),
+    ("GET", "/orgs"),
     ("GET", "/orgs/{org_id}"),
     ("GET", "/orgs/{org_id}/usage"),
     ("GET", "/orgs/{org_id}/events"),

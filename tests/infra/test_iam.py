@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 from adapters.projection_pending import INDEX
+from adapters.projection_rows import INDEX as ORGS_INDEX
 from adapters.tables import EVENTS, PROJECTIONS
 from stacks.alerts import ALERT_TYPES
 from stacks.api import STAGE
@@ -65,7 +66,8 @@ def test_the_api_reads_and_writes_events_and_reads_projections(synth: Synth) -> 
     # Appends (a transaction is authorised as its puts) and queries, nothing else.
     assert allowed[ids["events"]] == {"dynamodb:PutItem", "dynamodb:Query"}
     assert allowed[ids["projections"]] == {"dynamodb:GetItem", "dynamodb:Query"}
-    assert _on_indexes(synth, "handlers.api.handler", ids["projections"]) == {}
+    on_indexes = _on_indexes(synth, "handlers.api.handler", ids["projections"])
+    assert on_indexes == {f"/index/{ORGS_INDEX}": {"dynamodb:Query"}}  # GET /orgs
     assert allowed["*"] == TRACE
 
 

@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 from adapters.projection_pending import INDEX, MARK
+from adapters.projection_rows import INDEX as ORGS_INDEX
 from adapters.tables import EVENTS, PROJECTIONS
 from projections.projector import SWEEP_EVENT
 from tests.infra.synth import Synth
@@ -85,7 +86,23 @@ def test_a_schedule_sends_the_projector_the_sweep_for_pending_alerts(synth: Synt
 def test_the_projections_table_has_the_sparse_pending_index(synth: Synth) -> None:
     resources = Resources(synth.template)
     table = resources.at(f"EventStore/{PROJECTIONS.logical_id}/Resource")[1]["Properties"]
-    (index,) = table["GlobalSecondaryIndexes"]
-    assert index["IndexName"] == INDEX
+    indexes = {index["IndexName"]: index for index in table["GlobalSecondaryIndexes"]}
+    index = indexes[INDEX]
     assert index["KeySchema"] == [{"AttributeName": MARK, "KeyType": "HASH"}]
     assert index["Projection"] == {"ProjectionType": "INCLUDE", "NonKeyAttributes": ["pending"]}
+
+
+def test_the_cross_org_listing_is_an_index_of_small_items(synth: Synth) -> None:
+    """A page of "this month's orgs, soonest to run out first" is one Query of it."""
+    resources = Resources(synth.template)
+    table = resources.at(f"EventStore/{PROJECTIONS.logical_id}/Resource")[1]["Properties"]
+    indexes = {index["IndexName"]: index for index in table["GlobalSecondaryIndexes"]}
+    index = indexes[ORGS_INDEX]
+    assert index["KeySchema"] == [
+        {"AttributeName": "orgs_list", "KeyType": "HASH"},
+        {"AttributeName": "orgs_key", "KeyType": "RANGE"},
+    ]
+    assert index["Projection"] == {
+        "ProjectionType": "INCLUDE",
+        "NonKeyAttributes": ["row", "orgs_state", "orgs_plan"],
+    }

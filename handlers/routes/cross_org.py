@@ -7,12 +7,12 @@ from typing import Annotated, Literal
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Query
 from aws_lambda_powertools.event_handler.router import APIGatewayRouter
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict
 
 from handlers.routes.common import documented, json_response
 from handlers.wiring import services
 from ledger.domain.periods import month_key
-from ledger.validation import MONTH_PATTERN, check_month
+from ledger.validation import MONTH_RANGE_PATTERN, check_month
 from projections.orgs import MAX_PAGE, OrgsPage, OrgsQuery, decode_cursor
 
 router = APIGatewayRouter()
@@ -42,6 +42,8 @@ class OrgRowBody(BaseModel):
 
 
 class OrgsListing(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"orgs": [], "next_after": None}]})
+
     orgs: list[OrgRowBody]
     next_after: str | None
 
@@ -49,11 +51,13 @@ class OrgsListing(BaseModel):
 @router.get(
     "/orgs",
     operation_id="listOrgs",
+    tags=["Orgs"],
     summary="The cross-org view: one month's orgs, soonest to run out first",
+    description="For customer success, from the projection: filter by state and plan, page on.",
     responses=documented({200: "one page of the month's orgs"}, 422),
 )
 def list_orgs(
-    month: Annotated[str | None, Query(pattern=MONTH_PATTERN, description="YYYY-MM")] = None,
+    month: Annotated[str | None, Query(pattern=MONTH_RANGE_PATTERN, description="YYYY-MM")] = None,
     state: Annotated[StateName, Query()] = "all",
     plan: Annotated[PlanName | None, Query()] = None,
     sort: Annotated[SortName, Query()] = "run_out",

@@ -1,5 +1,6 @@
-"""The read-only commands (status, history, rebuild, verify, digest, export) make nothing: a data dir without
-ledger data is reported in one line; output cut short by the reader ends quietly."""
+"""The read-only commands (status, history, rebuild, verify, digest, export) make
+nothing: a data dir without ledger data is reported in one line; output cut short by
+the reader ends quietly."""
 
 from __future__ import annotations
 

@@ -27,6 +27,8 @@ class Balance:
     # Credits used on each day of the period (index: whole days from its start),
     # up to the last day with a use: what the pace and a burn-down chart read.
     daily: tuple[int, ...] = ()
+    # Credits a day in the month before, when the org had one: what its habits were.
+    earlier_pace: float | None = None
     near_limit_raised: bool = False
     limits_reached: tuple[int, ...] = ()  # limits whose LimitReached was raised
     alert_ids: tuple[str, ...] = ()  # every alert raised in this period, in order
@@ -171,6 +173,12 @@ def _period(view: OrgView, period: str, moment: datetime) -> Balance:
         starts_at, ends_at = view.trial_started_at, view.trial_ends_at
     else:
         starts_at, ends_at = month_start(period), month_end(period)
+    before = view.current
+    earlier = None
+    if before is not None and before.period != TRIAL_PERIOD and before.ends_at == starts_at:
+        # Its busiest day left out, as the pace leaves out one burst.
+        days = (before.ends_at - before.starts_at) // _DAY
+        earlier = (before.used - max(before.daily, default=0)) / (days - 1)
     return Balance(
         period=period,
         plan=view.plan,
@@ -178,6 +186,7 @@ def _period(view: OrgView, period: str, moment: datetime) -> Balance:
         starts_at=starts_at,
         ends_at=ends_at,
         version=view.version,
+        earlier_pace=earlier,
     )
 
 

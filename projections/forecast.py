@@ -24,6 +24,7 @@ from projections.balance import Balance
 from projections.settings import AlertSettings
 
 DAY = timedelta(days=1)
+TRIM_FROM = 4  # days in the window from which the busiest one is left out
 MONTH_DAYS = 30  # a trial's pace "over a month", for the plan it is offered
 _DEFAULTS = AlertSettings()
 
@@ -43,7 +44,7 @@ class Pace:
 
     per_day: float  # credits per day that counts (a weekday, for a weekday-only org)
     variance: float  # of one such day's count
-    evidence: int  # whole days that count in the window
+    evidence: float  # whole days that count in the window (and last month's weight)
     today: int  # the day `at` falls in: whole days of the period gone
     share: float  # of today gone
     weekdays_only: bool
@@ -74,7 +75,9 @@ def recent_pace(balance: Balance, at: datetime, settings: AlertSettings = _DEFAU
     ]
     if not counts:  # the period's first day: today is worth at least what it used
         so_far = float(_used_on(balance, today))
-        return Pace(so_far, so_far, 0, today, (elapsed - today * DAY) / DAY, weekdays_only)
+        return Pace(so_far, so_far, 0.0, today, (elapsed - today * DAY) / DAY, weekdays_only)
+    if len(counts) >= TRIM_FROM:
+        counts.remove(max(counts))  # one burst (a batch run, a demo) is not a pace
     per_day = max(0.0, sum(counts) / len(counts))  # refunds may leave a day below zero
     so_far = _used_on(balance, today)
     if so_far > per_day and _counts(balance, today, weekdays_only):
@@ -85,7 +88,14 @@ def recent_pace(balance: Balance, at: datetime, settings: AlertSettings = _DEFAU
         variance = sum((c - per_day) ** 2 for c in counts) / (len(counts) - 1)
     # Counts are at least as noisy as a Poisson process of the same pace.
     variance = max(variance, per_day)
-    return Pace(per_day, variance, len(counts), today, (elapsed - today * DAY) / DAY, weekdays_only)
+    evidence = float(len(counts))
+    if balance.earlier_pace is not None and settings.earlier_days > 0:
+        # Last month's pace counts as that many days more of evidence.
+        earlier = balance.earlier_pace / _active_share(weekdays_only)
+        weight = settings.earlier_days
+        per_day = (per_day * evidence + earlier * weight) / (evidence + weight)
+        evidence += weight
+    return Pace(per_day, variance, evidence, today, (elapsed - today * DAY) / DAY, weekdays_only)
 
 
 def still_to_use(balance: Balance, pace: Pace) -> float:

@@ -1,23 +1,22 @@
 """The alert policy: which alerts an event raises, judged after the event.
 
 LimitReached: the period's remaining credits go from some to none, once per
-limit. NearLimit: once per period, the first time usage reaches the threshold,
-or the linear forecast reaches the limit with at least the floor used; never
-with or after a LimitReached in the same period. Only events raise alerts.
+limit. NearLimit (`forecast`): once per period, never with or after a
+LimitReached in the same period, when the outlook's pace uses the last credit
+within the runway, or when, with enough evidence, the forecast less its margin
+of doubt reaches the limit. Only events raise alerts. See docs/PROJECTIONS.md.
 """
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
-from fractions import Fraction
+from datetime import datetime
 from typing import Any
 
+from ledger.domain.periods import TRIAL_PERIOD
 from projections.alerts import LIMIT_REACHED, NEAR_LIMIT, Alert, Kind, Rule
 from projections.balance import Balance, OrgView, apply, evolve
-from projections.forecast import outlook
+from projections.forecast import DAY, margin, outlook, recent_pace, run_out_at, still_to_use
 from projections.settings import AlertSettings
-
-_MIN_ELAPSED = timedelta(seconds=1)  # keeps the forecast finite at a period's first instant
 
 
 def step(view: OrgView | None, event: Any, settings: AlertSettings) -> tuple[OrgView, list[Alert]]:
@@ -57,24 +56,26 @@ def evaluate(
 
 
 def near_limit_rule(balance: Balance, at: datetime, settings: AlertSettings) -> Rule | None:
-    used, limit = balance.used, balance.limit
-    if _reaches(used, settings.threshold, limit):
-        return "threshold"
-    if _reaches(used, settings.forecast_floor, limit) and forecast(balance, at) >= limit:
+    """`forecast` when the pace uses the last credit within the runway, or when,
+    with enough days seen, the forecast less its margin of doubt reaches the limit."""
+    pace = recent_pace(balance, at, settings)
+    trial = balance.period == TRIAL_PERIOD
+    # A period's first days say how busy those days were more than what the pace is.
+    if pace.today < (1 if trial else settings.min_days):
+        return None
+    runway = settings.trial_runway_days if trial else settings.runway_days
+    out = run_out_at(balance, at, pace)
+    if out is not None and out - at <= runway * DAY:
+        return "forecast"
+    if pace.today < (settings.trial_min_days if trial else settings.min_days):
+        return None
+    if sum(1 for n in balance.daily if n > 0) < 2:
+        return None  # all on one day so far (three reports, then gone): no pace yet
+    confidence = settings.trial_confidence if trial else settings.confidence
+    expected = balance.used + still_to_use(balance, pace)
+    if expected - margin(balance, pace, confidence) >= balance.limit:
         return "forecast"
     return None
-
-
-def _reaches(used: int, share: Fraction, limit: int) -> bool:
-    """used >= share * limit, in integers: Fraction arithmetic per event slows replays."""
-    return used * share.denominator >= share.numerator * limit
-
-
-def forecast(balance: Balance, at: datetime) -> int:
-    """used / elapsed fraction of the period, rounded down (exact integer arithmetic)."""
-    length = balance.ends_at - balance.starts_at
-    elapsed = max(at - balance.starts_at, _MIN_ELAPSED)
-    return (balance.used * length) // elapsed
 
 
 def _alert(

@@ -4,25 +4,29 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields
-from fractions import Fraction
 from typing import Any
 
-THRESHOLD_ENV = "LEDGER_NEAR_LIMIT_THRESHOLD"
-FORECAST_FLOOR_ENV = "LEDGER_FORECAST_FLOOR"
 WINDOW_DAYS_ENV = "LEDGER_FORECAST_WINDOW_DAYS"
 MIN_DAYS_ENV = "LEDGER_FORECAST_MIN_DAYS"
 TRIAL_MIN_DAYS_ENV = "LEDGER_FORECAST_TRIAL_MIN_DAYS"
 CONFIDENCE_ENV = "LEDGER_FORECAST_CONFIDENCE"
+TRIAL_CONFIDENCE_ENV = "LEDGER_FORECAST_TRIAL_CONFIDENCE"
+RUNWAY_DAYS_ENV = "LEDGER_FORECAST_RUNWAY_DAYS"
+TRIAL_RUNWAY_DAYS_ENV = "LEDGER_FORECAST_TRIAL_RUNWAY_DAYS"
+EARLIER_DAYS_ENV = "LEDGER_FORECAST_EARLIER_DAYS"
 
 
 @dataclass(frozen=True)
 class AlertSettings:
-    threshold: Fraction = Fraction(4, 5)  # NearLimit when used >= 80% of the limit
-    forecast_floor: Fraction = Fraction(1, 4)  # forecast rule only from 25% used
-    window_days: int = 14  # the pace is the usage of this many recent days
-    min_days: int = 5  # whole days of a month seen before its pace is trusted
-    trial_min_days: int = 2  # the same for a trial
-    confidence: float = 1.0  # standard deviations of doubt the forecast must clear
+    # Defaults tuned on the backtest (docs/ALERTS.md).
+    window_days: int = 14  # the pace: the mean of this many recent whole days
+    min_days: int = 4  # whole days of a month seen before its forecast is trusted
+    trial_min_days: int = 3  # the same for a trial
+    confidence: float = 0.5  # standard deviations of doubt the forecast must clear
+    trial_confidence: float = 0.25  # the same for a trial
+    earlier_days: int = 7  # last month's pace weighs as this many days of this one's
+    runway_days: float = 3.0  # NearLimit also when the pace uses the rest this soon
+    trial_runway_days: float = 1.5  # the same for a trial
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> AlertSettings:
@@ -44,13 +48,6 @@ def _read(name: str, text: str, read: Callable[[str], Any]) -> Any:
         raise ValueError(f"{name}: {error}") from None
 
 
-def _share(text: str) -> Fraction:
-    value = Fraction(text)
-    if not 0 < value <= 1:
-        raise ValueError(f"must lie in (0, 1], got {text}")
-    return value
-
-
 def _days(text: str) -> int:
     value = int(text)
     if not 1 <= value <= 31:
@@ -65,11 +62,27 @@ def _confidence(text: str) -> float:
     return value
 
 
+def _earlier(text: str) -> int:
+    value = int(text)
+    if not 0 <= value <= 31:
+        raise ValueError(f"must be a whole number of days from 0 to 31, got {text}")
+    return value
+
+
+def _runway(text: str) -> float:
+    value = float(text)
+    if not 0 <= value <= 7:
+        raise ValueError(f"must lie in [0, 7] days, got {text}")
+    return value
+
+
 _READERS: dict[str, tuple[str, Callable[[str], Any]]] = {
-    "threshold": (THRESHOLD_ENV, _share),
-    "forecast_floor": (FORECAST_FLOOR_ENV, _share),
     "window_days": (WINDOW_DAYS_ENV, _days),
     "min_days": (MIN_DAYS_ENV, _days),
     "trial_min_days": (TRIAL_MIN_DAYS_ENV, _days),
     "confidence": (CONFIDENCE_ENV, _confidence),
+    "trial_confidence": (TRIAL_CONFIDENCE_ENV, _confidence),
+    "runway_days": (RUNWAY_DAYS_ENV, _runway),
+    "trial_runway_days": (TRIAL_RUNWAY_DAYS_ENV, _runway),
+    "earlier_days": (EARLIER_DAYS_ENV, _earlier),
 }

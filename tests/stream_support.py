@@ -90,13 +90,16 @@ def run_scenario(
     ledger.set_plan("trial-co", "Trial")
     ledger.set_plan("quiet", "Lite")
     ledger.set_user_limit("quiet", 3)
-    use("acme", 30)  # NearLimit by forecast
+    use("acme", 30)  # NearLimit: 30 on day 5 of the month, after 4 days of none
     clock.advance(days=1)
-    use("trial-co", 3, "u-2")  # NearLimit (trial) by forecast
+    use("trial-co", 3, "u-2")
     use("quiet", 2)
     use("acme", 70)  # LimitReached at 100
     ledger.top_up("acme", 10, top_up_id="t-1")
-    use("trial-co", 7)  # LimitReached (trial)
+    clock.advance(days=1)
+    use("trial-co", 3)
+    clock.advance(days=1)
+    use("trial-co", 4)  # NearLimit (trial) at 7 on its fourth day, LimitReached at 10
     use("acme", 10, "u-3")  # LimitReached at 110
     clock.set(datetime(2026, 11, 28, tzinfo=UTC))
     ledger.set_plan("trial-co", "Basic")
@@ -104,7 +107,7 @@ def run_scenario(
     ledger.set_plan("trial-co", "Lite")  # LimitReached by downgrade
     clock.set(datetime(2026, 12, 29, tzinfo=UTC))
     ledger.set_plan("acme", "Lite")
-    use("acme", 16)  # NearLimit by threshold in December
+    use("acme", 18)  # NearLimit in December: the rest would go before the month ends
     use("quiet", 1)
     on_step()
     return ["acme", "trial-co", "quiet"]

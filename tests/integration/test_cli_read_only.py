@@ -13,7 +13,7 @@ import pytest
 from ledger import CreditLedger
 from localmode.cli import BROKEN_PIPE, main
 from localmode.settings import configure
-from projections.settings import THRESHOLD_ENV
+from projections.settings import CONFIDENCE_ENV
 from tests.http.client import run_ledger
 
 COMMANDS = [
@@ -78,7 +78,7 @@ def test_rebuild_with_bad_alert_settings_says_so_in_one_line(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     data_dir = with_events(tmp_path / "data")
-    monkeypatch.setenv(THRESHOLD_ENV, "1.5")
+    monkeypatch.setenv(CONFIDENCE_ENV, "-1")
     assert main(["rebuild", "--data-dir", str(data_dir)]) == 2
     err = capsys.readouterr().err
     assert err.startswith("ledger: alert settings:") and err.count("\n") == 1

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from projections.balance import Balance
@@ -74,7 +75,21 @@ def test_a_weekday_team_is_forecast_on_the_weekdays_left() -> None:
 def test_one_weekend_seen_is_not_yet_a_weekday_team() -> None:
     daily = [0, 5, 5, 5, 5, 5, 0]  # Sunday to Saturday: only one weekend seen in full
     seen = outlook(month("Basic", daily, 100), NOV + timedelta(days=7))
-    assert seen.pace_per_day == round(25 / 7, 3)
+    assert seen.pace_per_day == round(20 / 6, 3)  # every day counts; the busiest left out
+
+
+def test_one_burst_is_not_a_pace() -> None:
+    at = NOV + timedelta(days=6)
+    seen = outlook(month("Basic", [40, 2, 2, 2, 2, 2], 100), at)
+    assert seen.pace_per_day == 2.0
+    assert seen.forecast_used == 50 + 2 * 24
+
+
+def test_last_months_pace_counts_as_a_week_of_evidence() -> None:
+    at = NOV + timedelta(days=7)
+    balance = replace(month("Basic", [2] * 7, 100), earlier_pace=4.0)
+    pace = (2 * 6 + 4 * 7) / 13  # this month's busiest day left out
+    assert outlook(balance, at).pace_per_day == round(pace, 3)
 
 
 def test_no_use_yet() -> None:
@@ -103,7 +118,7 @@ def test_a_trial_is_offered_the_plan_covering_its_pace_over_a_month() -> None:
         ends_at=start + timedelta(days=14),
         version=6,
         used=4,
-        daily=(2, 1, 1),
+        daily=(1, 1, 1, 1),
     )
     seen = outlook(trial, start + timedelta(days=4))
     assert seen.pace_per_day == 1.0

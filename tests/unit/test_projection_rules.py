@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
-from fractions import Fraction
+from datetime import UTC, datetime
 
 import pytest
 
@@ -51,41 +50,54 @@ def consume(ledger: CreditLedger, count: int, user: str = "u-1") -> None:
         ledger.consume_credit("acme", user_id=user, enquiry_id=f"e-{n}")
 
 
-def test_near_limit_by_threshold(memory_ledger, clock, alerts) -> None:
-    clock.set(LATE)
+def daily_uses(ledger: CreditLedger, clock: FakeClock, per_day: list[int]) -> None:
+    """Each day's uses at noon, from the clock's day on; the clock ends a day later."""
+    for count in per_day:
+        clock.set(clock().replace(hour=12))
+        consume(ledger, count)
+        clock.advance(days=1)
+
+
+def test_near_limit_when_the_pace_reaches_the_limit(memory_ledger, clock, alerts) -> None:
+    clock.set(datetime(2026, 11, 1, 12, tzinfo=UTC))
     memory_ledger.set_plan("acme", "Basic")
-    consume(memory_ledger, 79)
+    daily_uses(memory_ledger, clock, [4] * 4)  # 120 by the month's end, but 4 days first
     assert alerts() == []
-    consume(memory_ledger, 1)
-    assert alerts() == [("NearLimit", "2026-11", "threshold", 80)]
+    daily_uses(memory_ledger, clock, [1])
+    assert alerts() == [("NearLimit", "2026-11", "forecast", 17)]
 
 
-def test_near_limit_by_forecast_needs_a_quarter_used(memory_ledger, clock, alerts, sink) -> None:
-    memory_ledger.set_plan("acme", "Basic")  # 4.5 of 30 days gone
-    consume(memory_ledger, 24)
-    assert alerts() == []  # forecast 160, but under 25% used
-    consume(memory_ledger, 1)
-    assert alerts() == [("NearLimit", "2026-11", "forecast", 25)]
-    # The outlook's pace: days 0-3 used nothing, today 25 (worth a day at least): 5 a day.
-    assert sink.events[0]["detail"]["forecast_used"] == 25 + 5 * 25
-
-
-def test_forecast_below_the_limit_raises_nothing(memory_ledger, clock, alerts) -> None:
-    clock.set(datetime(2026, 11, 16, tzinfo=UTC))  # half the month gone
+def test_a_steady_org_under_its_limit_raises_nothing(memory_ledger, clock, alerts) -> None:
+    clock.set(datetime(2026, 11, 1, 12, tzinfo=UTC))
     memory_ledger.set_plan("acme", "Basic")
-    consume(memory_ledger, 49)  # forecast 98
+    daily_uses(memory_ledger, clock, [3] * 30)  # 90 of 100
     assert alerts() == []
-    consume(memory_ledger, 1)  # forecast 100 reaches the limit
-    assert alerts() == [("NearLimit", "2026-11", "forecast", 50)]
+
+
+def test_an_early_burst_that_slows_raises_nothing(memory_ledger, clock, alerts) -> None:
+    clock.set(datetime(2026, 11, 1, 12, tzinfo=UTC))
+    memory_ledger.set_plan("acme", "Basic")
+    daily_uses(memory_ledger, clock, [35] + [2] * 29)  # 93 of 100
+    assert alerts() == []
 
 
 def test_near_limit_once_per_period_then_again_next_month(memory_ledger, clock, alerts) -> None:
+    clock.set(datetime(2026, 11, 1, 12, tzinfo=UTC))
     memory_ledger.set_plan("acme", "Basic")
-    consume(memory_ledger, 90)
-    assert alerts() == [("NearLimit", "2026-11", "forecast", 25)]
-    clock.set(datetime(2026, 12, 29, tzinfo=UTC))
-    consume(memory_ledger, 80)
-    assert alerts()[1:] == [("NearLimit", "2026-12", "threshold", 80)]
+    daily_uses(memory_ledger, clock, [5] * 19)
+    assert alerts() == [("NearLimit", "2026-11", "forecast", 21)]
+    clock.set(datetime(2026, 12, 1, 12, tzinfo=UTC))
+    daily_uses(memory_ledger, clock, [5] * 4 + [1])
+    assert alerts()[1:] == [("NearLimit", "2026-12", "forecast", 21)]
+
+
+def test_last_month_counts_as_evidence(memory_ledger, clock, alerts) -> None:
+    clock.set(datetime(2026, 10, 1, 12, tzinfo=UTC))
+    memory_ledger.set_plan("acme", "Basic")
+    daily_uses(memory_ledger, clock, [1] * 31)  # October: 1 a day
+    clock.set(datetime(2026, 11, 1, 12, tzinfo=UTC))
+    daily_uses(memory_ledger, clock, [4] * 4 + [1])  # as in the first test, 4 a day
+    assert alerts() == []  # a week of October's pace holds the forecast under 100
 
 
 def test_limit_reached_by_consumption(memory_ledger, clock, alerts, sink) -> None:
@@ -93,7 +105,7 @@ def test_limit_reached_by_consumption(memory_ledger, clock, alerts, sink) -> Non
     memory_ledger.set_plan("acme", "Lite")
     consume(memory_ledger, 20)
     assert alerts() == [
-        ("NearLimit", "2026-11", "threshold", 16),
+        ("NearLimit", "2026-11", "forecast", 19),  # the last credit would go tomorrow
         ("LimitReached", "2026-11", "exhausted", 20),
     ]
     reached = sink.events[1]["detail"]
@@ -119,7 +131,7 @@ def test_limit_reached_again_after_a_top_up_is_used_up(memory_ledger, clock, ale
     memory_ledger.top_up("acme", 10)
     consume(memory_ledger, 10)
     assert alerts() == [
-        ("NearLimit", "2026-11", "threshold", 80),
+        ("NearLimit", "2026-11", "forecast", 94),
         ("LimitReached", "2026-11", "exhausted", 100),
         ("LimitReached", "2026-11", "exhausted", 110),
     ]
@@ -154,25 +166,31 @@ def test_same_limit_reached_twice_alerts_once(memory_ledger, clock, alerts) -> N
 
 
 def test_trial_alerts_use_the_trial_period(memory_ledger, clock, alerts, sink) -> None:
+    clock.set(datetime(2026, 11, 2, 9, tzinfo=UTC))
     memory_ledger.set_plan("acme", "Trial")
-    clock.advance(days=1)
-    consume(memory_ledger, 2)
-    assert alerts() == []  # forecast 28, but under 25% of 10 used
-    consume(memory_ledger, 1)
-    assert alerts() == [("NearLimit", "trial", "forecast", 3)]
-    assert sink.events[0]["detail"]["forecast_used"] == 3 + 12 * 3 // 2  # 1.5 a day
-    consume(memory_ledger, 7)
+    daily_uses(memory_ledger, clock, [2, 2, 2])
+    assert alerts() == []  # the trial's first three days: no forecast yet
+    daily_uses(memory_ledger, clock, [1])
+    assert alerts() == [("NearLimit", "trial", "forecast", 7)]
+    assert sink.events[0]["detail"]["suggested_plan"] == "Basic"  # 2 a day: 60 a month
+    consume(memory_ledger, 3)
     assert alerts()[-1] == ("LimitReached", "trial", "exhausted", 10)
     assert sink.events[-1]["detail"]["plan"] == "Trial"
 
 
-def test_trial_threshold_late_in_the_trial(memory_ledger, clock, alerts) -> None:
+def test_three_reports_and_gone_raises_nothing(memory_ledger, clock, alerts) -> None:
+    memory_ledger.set_plan("acme", "Trial")
+    consume(memory_ledger, 3)
+    clock.advance(days=2)
+    consume(memory_ledger, 1)
+    assert alerts() == []
+
+
+def test_a_trial_used_up_at_once_gets_only_limit_reached(memory_ledger, clock, alerts) -> None:
     memory_ledger.set_plan("acme", "Trial")
     clock.advance(days=13)
-    consume(memory_ledger, 7)
-    assert alerts() == []  # forecast 7.5
-    consume(memory_ledger, 1)
-    assert alerts() == [("NearLimit", "trial", "threshold", 8)]
+    consume(memory_ledger, 10)
+    assert alerts() == [("LimitReached", "trial", "exhausted", 10)]
 
 
 def test_time_passing_raises_nothing(memory_ledger, clock, alerts) -> None:
@@ -185,22 +203,42 @@ def test_time_passing_raises_nothing(memory_ledger, clock, alerts) -> None:
     assert alerts() == []
 
 
-def test_settings_move_the_thresholds(memory_ledger, clock, sink) -> None:
-    clock.set(LATE)
-    settings = AlertSettings(threshold=Fraction(1, 2), forecast_floor=Fraction(1, 4))
-    projector = Projector(MemoryProjectionStore(), LedgerEvents(memory_ledger), sink, settings)
+def test_settings_move_the_rule(memory_ledger, clock, alerts, sink) -> None:
+    clock.set(datetime(2026, 11, 1, 12, tzinfo=UTC))
     memory_ledger.set_plan("acme", "Basic")
-    consume(memory_ledger, 50)
-    projector.handle(org_uuid("acme"))
-    assert sink.kinds() == [("NearLimit", "2026-11", "threshold", 50)]
+    daily_uses(memory_ledger, clock, [4, 4, 1])
+    assert alerts() == []  # by default, four days are seen first
+    settings = AlertSettings(min_days=2, confidence=0)
+    eager = RecordingSink()
+    Projector(MemoryProjectionStore(), LedgerEvents(memory_ledger), eager, settings).handle(
+        org_uuid("acme")
+    )
+    assert eager.kinds() == [("NearLimit", "2026-11", "forecast", 9)]
 
 
 def test_settings_from_environment() -> None:
-    env = {"LEDGER_NEAR_LIMIT_THRESHOLD": "0.9", "LEDGER_FORECAST_FLOOR": "0.3"}
-    assert AlertSettings.from_env(env) == AlertSettings(Fraction(9, 10), Fraction(3, 10))
+    env = {
+        "LEDGER_FORECAST_WINDOW_DAYS": "7",
+        "LEDGER_FORECAST_MIN_DAYS": "3",
+        "LEDGER_FORECAST_TRIAL_MIN_DAYS": "2",
+        "LEDGER_FORECAST_CONFIDENCE": "1",
+        "LEDGER_FORECAST_TRIAL_CONFIDENCE": "0.5",
+        "LEDGER_FORECAST_EARLIER_DAYS": "0",
+        "LEDGER_FORECAST_RUNWAY_DAYS": "2",
+        "LEDGER_FORECAST_TRIAL_RUNWAY_DAYS": "1",
+    }
+    assert AlertSettings.from_env(env) == AlertSettings(7, 3, 2, 1.0, 0.5, 0, 2.0, 1.0)
     assert AlertSettings.from_env({}) == AlertSettings()
-    with pytest.raises(ValueError):
-        AlertSettings.from_env({"LEDGER_NEAR_LIMIT_THRESHOLD": "1.5"})
+    for name, bad in [
+        ("LEDGER_FORECAST_WINDOW_DAYS", "0"),
+        ("LEDGER_FORECAST_MIN_DAYS", "1.5"),
+        ("LEDGER_FORECAST_CONFIDENCE", "-1"),
+        ("LEDGER_FORECAST_CONFIDENCE", "nan"),
+        ("LEDGER_FORECAST_RUNWAY_DAYS", "eight"),
+        ("LEDGER_FORECAST_EARLIER_DAYS", "32"),
+    ]:
+        with pytest.raises(ValueError, match=name):
+            AlertSettings.from_env({name: bad})
 
 
 def test_alert_ids_are_stable_and_distinct() -> None:
@@ -250,10 +288,9 @@ def test_alerts_say_why_in_numbers(memory_ledger, clock, alerts, sink) -> None:
     assert [kind for kind, *_ in alerts()] == ["NearLimit"]
     detail = sink.events[0]["detail"]
     assert (detail["forecast_used"], detail["pace_per_day"]) == (150, 5.0)
-    occurred = datetime.fromisoformat(detail["occurred_at"])
-    midnight = occurred.replace(hour=0) + timedelta(days=1)
-    run_out = midnight + timedelta(days=detail["remaining"] / 5)
-    assert datetime.fromisoformat(detail["run_out_at"]) == run_out
+    # Day 5, at its first use: 4 more today, then 75 at 5 a day from the 6th.
+    assert (detail["occurred_at"], detail["used"]) == ("2026-11-05T12:00:00.000000Z", 21)
+    assert detail["run_out_at"] == "2026-11-21T00:00:00.000000Z"
     assert detail["period_ends_at"] == "2026-12-01T00:00:00.000000Z"
     assert detail["suggested_plan"] == "Enterprise"
     head, _ = snapshot(rebuild(memory_ledger, ["acme"]), "acme")

@@ -8,12 +8,15 @@ import os
 import socket
 import threading
 from abc import ABC, abstractmethod
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from http.client import HTTPConnection, HTTPException, HTTPSConnection, InvalidURL
 from typing import Any
 from urllib.parse import urlsplit
 
 WEBHOOK_ENV = "LEDGER_ALERT_WEBHOOK_URL"
+# In AWS: the name of an SSM (SecureString) parameter holding the URL, read once
+# per cold start, so the URL is in neither the template nor the configuration.
+WEBHOOK_PARAMETER_ENV = "LEDGER_ALERT_WEBHOOK_PARAMETER"
 # Refusals a receiver may get over: a timeout, an id it is still writing, rate limiting.
 _PASSING_REFUSALS = {408, 409, 425, 429}
 
@@ -117,7 +120,22 @@ class AllOf(Notifier):
             notifier.notify(event)
 
 
-def notifier_from_env(logger: Any, env: Mapping[str, str] | None = None) -> Notifier:
-    url = (env if env is not None else os.environ).get(WEBHOOK_ENV)
+def notifier_from_env(
+    logger: Any,
+    env: Mapping[str, str] | None = None,
+    read_parameter: Callable[[str], str] | None = None,
+) -> Notifier:
+    env = env if env is not None else os.environ
+    url = env.get(WEBHOOK_ENV)
+    parameter = env.get(WEBHOOK_PARAMETER_ENV)
+    if parameter and not url:
+        url = (read_parameter or _ssm_parameter)(parameter)
     log = LogNotifier(logger)
     return AllOf(log, WebhookNotifier(url)) if url else log
+
+
+def _ssm_parameter(name: str) -> str:
+    import boto3
+
+    answer = boto3.client("ssm").get_parameter(Name=name, WithDecryption=True)
+    return str(answer["Parameter"]["Value"])

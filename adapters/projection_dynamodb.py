@@ -7,6 +7,8 @@ take a balance back; marking alerts published removes map entries only.
 A head with pending alerts also carries `pending_org`, the key of the sparse
 index a sweep reads; it is set and cleared by the writes that fill and empty
 the map. Views and balances over 1 KB are stored compressed (projection_items).
+The cross-org view is one item per org, month and order ("row#<month>#<order>"),
+listed by the `orgs` index (see adapters/projection_rows.py).
 """
 
 from __future__ import annotations
@@ -22,9 +24,11 @@ from adapters.projection_items import (
     read_json,
 )
 from adapters.projection_pending import PendingAlerts
+from adapters.projection_rows import ROW, RowItems
 from adapters.tables import PROJECTIONS
 from projections.alerts import Alert
 from projections.balance import Balance, OrgView
+from projections.orgs import OrgRow, OrgsQuery
 from projections.store import ProjectionStore, ProjectionTooLarge
 
 HEAD = "head"
@@ -48,6 +52,7 @@ class DynamoDBProjectionStore(ProjectionStore):
         self.client = client
         self.table = table_name or PROJECTIONS.default_name
         self.alerts = PendingAlerts(client, self.table, HEAD)
+        self.listing = RowItems(client, self.table)
 
     def _get(self, org_key: str, sk: str) -> dict[str, Any] | None:
         key = {"pk": _pk(org_key), "sk": {"S": sk}}
@@ -85,11 +90,13 @@ class DynamoDBProjectionStore(ProjectionStore):
         view: OrgView,
         balances: Sequence[Balance],
         alerts: Sequence[Alert],
+        rows: Sequence[OrgRow] = (),
     ) -> bool:
         periods = [self._period(org_key, b) for b in balances]
         for item in periods:
             check_size(org_key, item)
         items = [self._head_write(org_key, expected_version, view, alerts)]
+        periods += [item for row in rows for item in self.listing.items(_pk(org_key), row)]
         items += [{"Put": {"TableName": self.table, "Item": item}} for item in periods]
         try:
             self.client.transact_write_items(TransactItems=items)
@@ -141,6 +148,12 @@ class DynamoDBProjectionStore(ProjectionStore):
             "version": {"N": str(balance.version)},
             **json_attributes("balance", balance.to_dict()),
         }
+
+    def rows(self, org_key: str) -> list[OrgRow]:
+        return self.listing.of_org(list(self._query(org_key, ROW)))
+
+    def ordered_rows(self, query: OrgsQuery) -> Iterator[OrgRow]:
+        return self.listing.ordered(query)
 
     def pending(self, org_key: str) -> list[Alert]:
         return self.head_and_pending(org_key)[1]

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from projections.alerts import Alert
 from projections.balance import Balance, OrgView
+from projections.orgs import SORTS, OrgRow, OrgsQuery
 from projections.store import ProjectionStore
 
 _SCHEMA = """
@@ -21,7 +22,15 @@ CREATE TABLE IF NOT EXISTS balances (
 CREATE TABLE IF NOT EXISTS pending_alerts (
   alert_id TEXT PRIMARY KEY, org_key TEXT NOT NULL, event TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS positions (name TEXT PRIMARY KEY, position INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS org_rows (
+  org_key TEXT NOT NULL, month TEXT NOT NULL, state TEXT NOT NULL, plan TEXT NOT NULL,
+  run_out TEXT NOT NULL, used_share TEXT NOT NULL, org_id TEXT NOT NULL, row TEXT NOT NULL,
+  PRIMARY KEY (org_key, month));
+CREATE INDEX IF NOT EXISTS org_rows_run_out ON org_rows (month, run_out);
+CREATE INDEX IF NOT EXISTS org_rows_used_share ON org_rows (month, used_share);
+CREATE INDEX IF NOT EXISTS org_rows_org_id ON org_rows (month, org_id);
 """
+_PAGE = 200  # rows read at a time by a listing
 
 
 class SQLiteProjectionStore(ProjectionStore):
@@ -33,7 +42,25 @@ class SQLiteProjectionStore(ProjectionStore):
         with self._lock:
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=NORMAL")  # rebuildable from the events
+            had_rows = self._db.execute(
+                "SELECT 1 FROM sqlite_master WHERE name='org_rows'"
+            ).fetchone()
             self._db.executescript(_SCHEMA)
+            # A projection made before the cross-org rows existed lacks them.
+            self.lacks_rows = (
+                had_rows is None
+                and self._db.execute("SELECT 1 FROM heads LIMIT 1").fetchone() is not None
+            )
+
+    def forget(self) -> None:
+        """Drops what was projected (not the alerts pending): the next run projects
+        every event again; the sink writes an alert it already has only once."""
+        with self._lock:
+            self._db.executescript(
+                "BEGIN; DELETE FROM heads; DELETE FROM balances; DELETE FROM org_rows;"
+                " DELETE FROM positions; COMMIT;"
+            )
+            self.lacks_rows = False
 
     def close(self) -> None:
         with self._lock:
@@ -68,6 +95,7 @@ class SQLiteProjectionStore(ProjectionStore):
         view: OrgView,
         balances: Sequence[Balance],
         alerts: Sequence[Alert],
+        rows: Sequence[OrgRow] = (),
     ) -> bool:
         with self._lock:
             db = self._db
@@ -89,11 +117,43 @@ class SQLiteProjectionStore(ProjectionStore):
                     "INSERT OR IGNORE INTO pending_alerts VALUES (?, ?, ?)",
                     [(a.alert_id, org_key, a.to_json()) for a in alerts],
                 )
+                db.executemany(
+                    "INSERT OR REPLACE INTO org_rows VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    [_row_values(org_key, row) for row in rows],
+                )
                 db.execute("COMMIT")
             except BaseException:
                 db.execute("ROLLBACK")
                 raise
             return True
+
+    def rows(self, org_key: str) -> list[OrgRow]:
+        sql = "SELECT row FROM org_rows WHERE org_key=? ORDER BY month"
+        return [OrgRow.from_stored(json.loads(str(r[0]))) for r in self._all(sql, org_key)]
+
+    def ordered_rows(self, query: OrgsQuery) -> Iterator[OrgRow]:
+        """A page of the index at a time, filtered in the query, read as asked for."""
+        column = query.sort  # one of SORTS: a column name, never the caller's text
+        assert column in SORTS
+        where, args = [f"month=? AND {column}>?"], [query.month]
+        if query.state != "all":
+            where.append("state=?")
+            args.append(query.state)
+        if query.plan is not None:
+            where.append("plan=?")
+            args.append(query.plan)
+        sql = (
+            f"SELECT {column}, row FROM org_rows WHERE {' AND '.join(where)} "
+            f"ORDER BY {column} LIMIT {_PAGE}"
+        )
+        after = query.after or ""
+        while True:
+            found = self._all(sql, args[0], after, *args[1:])
+            for _, row in found:
+                yield OrgRow.from_stored(json.loads(str(row)))
+            if len(found) < _PAGE:
+                return
+            after = str(found[-1][0])
 
     def pending(self, org_key: str) -> list[Alert]:
         sql = "SELECT event FROM pending_alerts WHERE org_key=? ORDER BY rowid"
@@ -118,3 +178,8 @@ class SQLiteProjectionStore(ProjectionStore):
     def set_position(self, name: str, position: int) -> None:
         with self._lock:
             self._db.execute("INSERT OR REPLACE INTO positions VALUES (?, ?)", (name, position))
+
+
+def _row_values(org_key: str, row: OrgRow) -> tuple[str, ...]:
+    keys = tuple(row.key(sort) for sort in SORTS)
+    return (org_key, row.month, row.state, row.plan, *keys, json.dumps(row.to_stored()))

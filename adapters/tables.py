@@ -80,13 +80,22 @@ PROJECTIONS = TableSpec(
     partition_key=("pk", "S"),
     sort_key=("sk", "S"),
     # Sparse: only org heads with alerts not yet published carry `pending_org`,
-    # so a sweep reads those and nothing else.
+    # so a sweep reads those and nothing else. Indexes are added at the end, one
+    # per deployment (CloudFormation creates at most one in an update).
     global_indexes=(
         {
             "name": "pending",
             "keys": (("pending_org", "S"),),
             "projection": "INCLUDE",
             "non_key_attributes": ("pending",),
+        },
+        # The cross-org view: one listing per month and order ("2026-11 run_out"),
+        # rows in the order shown. Only row items carry these keys.
+        {
+            "name": "orgs",
+            "keys": (("orgs_list", "S"), ("orgs_key", "S")),
+            "projection": "INCLUDE",
+            "non_key_attributes": ("row", "orgs_state", "orgs_plan"),
         },
     ),
 )

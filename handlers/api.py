@@ -12,14 +12,15 @@ from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from eventsourcing.persistence import OperationalError
 
-from handlers import errors, metric_names
+from handlers import deadlines, errors, metric_names
 from handlers.actor import with_actor
 from handlers.observability import logger, metrics, tracer
 from handlers.paths import decoded_path
 from handlers.query_params import refuse_undefined
 from handlers.resolver import RequestScopedResolver
-from handlers.routes import credits, orgs, usage
+from handlers.routes import console, credits, cross_org, orgs, usage
 from handlers.routes.common import documented
+from ledger import deadline
 from ledger.domain.errors import Busy, InvalidInput, LedgerError
 
 TITLE, VERSION = "Credit ledger", "1.0.0"
@@ -33,12 +34,23 @@ def create_app(swagger: bool = False) -> APIGatewayRestResolver:
     /openapi.json builds them only when asked.
     """
     app = RequestScopedResolver(enable_validation=True, json_body_deserializer=errors.read_json)
-    for router in (orgs.router, credits.router, usage.router):
+    for router in (orgs.router, credits.router, usage.router, cross_org.router, console.router):
         app.include_router(router)
     app.use([refuse_undefined, with_actor])
     if swagger:
         app.enable_swagger(path="/swagger", title=TITLE, version=VERSION)
     _add_service_routes(app)
+    _add_error_handlers(app)
+    return app
+
+
+def create_console_app() -> APIGatewayRestResolver:
+    """The console's pages and GET /orgs alone: what `ledger console` serves. No
+    route of it writes."""
+    app = RequestScopedResolver(enable_validation=True, json_body_deserializer=errors.read_json)
+    for router in (cross_org.router, console.router):
+        app.include_router(router)
+    app.use([refuse_undefined])
     _add_error_handlers(app)
     return app
 
@@ -109,7 +121,9 @@ def resolve(
         event["path"] = decoded_path(event.get("path") or "/")
     except InvalidInput as error:
         return _refused(422, error.code, error.message)
-    return (resolver or app).resolve(_as_json(event), context)
+    # One deadline for everything this request waits on: locks, attempts, retries.
+    with deadline.within(deadlines.request_seconds(context), deadlines.store_call_limit()):
+        return (resolver or app).resolve(_as_json(event), context)
 
 
 def _refused(status: int, code: str, message: str) -> dict[str, Any]:

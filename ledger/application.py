@@ -126,7 +126,8 @@ class CreditLedger(Application[uuid.UUID]):
                 return None
             if receipt.user_id != user_id:
                 raise errors.EnquiryConflict(f"enquiry {enquiry_id} was charged to another user")
-            return _consumption(receipt, replayed=True)
+            # Our own earlier attempt's receipt (its answer was lost): a first charge.
+            return _consumption(receipt, replayed=not self.orgs.is_own(receipt))
 
         older = has_older_key(org_id, enquiry_id)
         return self.orgs.run(org_id, decide, replay, replay_first=older)
@@ -168,7 +169,7 @@ class CreditLedger(Application[uuid.UUID]):
                 raise errors.TopUpConflict(
                     f"top-up {chosen_id} was granted with {receipt.credits} credits"
                 )
-            return _top_up(receipt, replayed=True)
+            return _top_up(receipt, replayed=not self.orgs.is_own(receipt))
 
         older = has_older_key(org_id, chosen_id)
         return self.orgs.run(org_id, decide, replay, replay_first=older)

@@ -26,7 +26,7 @@ from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import IntegrityError, OperationalError
 
-from ledger import audit
+from ledger import audit, deadline
 from ledger.domain import errors
 from ledger.domain.org import Org, org_uuid
 from ledger.domain.receipts import Receipt
@@ -63,6 +63,9 @@ class OrgSessions:
         self.app = app
         self.clock = clock
         self._locks = [threading.Lock() for _ in range(self.lock_stripes)]
+        # Receipts of this thread's command whose save had an unknown outcome: one
+        # found later is its own earlier attempt's, answered as the first time.
+        self._attempted = threading.local()
 
     # --- the get, decide, save loop ----------------------------------------
 
@@ -81,19 +84,51 @@ class OrgSessions:
         receipts are looked for before deciding: one kept under an older key
         (see ledger.domain.receipts) would not clash with the new receipt's write.
         """
+        self._attempted.receipts = []
         if replay_first and (earlier := replay()) is not None:
             return earlier
-        with self._locks[hash(org_id) % self.lock_stripes]:
+        with self._locked(org_id):
             for attempt in range(self.attempts):
+                if deadline.passed():
+                    break
                 try:
                     outcome = self._attempt(org_id, decide, replay)
                 except OperationalError:
                     outcome = _Again.LATER
                 if outcome is _Again.LATER:
-                    time.sleep(random.uniform(0, 0.002 * 2**attempt))
+                    self._pause(random.uniform(0, 0.002 * 2**attempt))
                 elif outcome is not _Again.NOW:
                     return outcome
+        if deadline.passed():
+            raise errors.Busy("the store did not answer in time; try again")
         raise errors.Busy("the org is busy; try again")
+
+    @contextlib.contextmanager
+    def _locked(self, org_id: str) -> Iterator[None]:
+        """The org's stripe lock, waited for until the request's deadline at most."""
+        lock = self._locks[hash(org_id) % self.lock_stripes]
+        left = deadline.remaining()
+        if not lock.acquire(timeout=-1 if left is None else max(left, 0)):
+            raise errors.Busy("the org is busy; try again")
+        try:
+            yield
+        finally:
+            lock.release()
+
+    @staticmethod
+    def _pause(seconds: float) -> None:
+        left = deadline.remaining()
+        time.sleep(seconds if left is None else max(min(seconds, left), 0))
+
+    def is_own(self, receipt: Receipt.Recorded) -> bool:
+        """Whether a stored receipt was written by an earlier attempt of the command
+        this thread is running (a write that committed but whose answer was lost):
+        the same receipt, made at the same moment, by a save of unknown outcome."""
+        attempted: list[Receipt.Recorded] = getattr(self._attempted, "receipts", [])
+        return any(
+            (mine.originator_id, mine.timestamp) == (receipt.originator_id, receipt.timestamp)
+            for mine in attempted
+        )
 
     def _attempt(
         self,
@@ -115,7 +150,9 @@ class OrgSessions:
             return _Again.NOW
         try:
             self._save(org, receipts)
-        except (IntegrityError, OperationalError):
+        except (IntegrityError, OperationalError) as error:
+            if isinstance(error, OperationalError):  # the write may have been made
+                self._attempted.receipts += receipts
             earlier = replay()
             return _Again.LATER if earlier is None else earlier
         return answer

@@ -51,6 +51,15 @@ def _parser() -> argparse.ArgumentParser:
     _data_dir(serve)
     serve.set_defaults(run=_serve)
 
+    console = commands.add_parser(
+        "console",
+        help="the customer-success pages alone, read-only (a data dir, or the AWS tables)",
+    )
+    console.add_argument("--host", default="127.0.0.1")
+    console.add_argument("--port", type=_port, default=8001)
+    _data_dir(console)
+    console.set_defaults(run=_console)
+
     status = commands.add_parser("status", help="an org's status, now or at a past moment")
     status.add_argument("org_id")
     status.add_argument(
@@ -65,11 +74,36 @@ def _parser() -> argparse.ArgumentParser:
     _data_dir(history)
     history.set_defaults(run=_history)
 
+    orgs = commands.add_parser(
+        "orgs", help="the cross-org view: this month's orgs, soonest to run out first"
+    )
+    # Checked once the command runs: the lists live in modules `ledger --help` skips.
+    orgs.add_argument("--state", default="all", help="limit_reached, near_limit, ok or all")
+    orgs.add_argument("--plan", help="only orgs on this plan")
+    orgs.add_argument("--sort", default="run_out", help="run_out, used_share or org_id")
+    orgs.add_argument("--month", type=_month, help="YYYY-MM (default: this month, UTC)")
+    orgs.add_argument("--json", action="store_true", help="one JSON object per line")
+    _data_dir(orgs)
+    orgs.set_defaults(run=_orgs)
+
     rebuild = commands.add_parser(
         "rebuild", help="replay every event into a fresh projection; report differences"
     )
     _data_dir(rebuild)
     rebuild.set_defaults(run=_rebuild)
+
+    replay = commands.add_parser(
+        "replay-failures",
+        help="AWS: project again what the projector's stream source gave up on",
+    )
+    replay.add_argument("queue_url", help="the stack's ProjectorFailuresQueueUrl output")
+    replay.add_argument(
+        "--every-org",
+        action="store_true",
+        help="then catch up every org in the events table (a Scan): after the table "
+        "was brought back into a new stack",
+    )
+    replay.set_defaults(run=_replay_failures)
 
     audit_commands.add_commands(commands, _data_dir, _moment, _open_ledger)
     return parser
@@ -102,6 +136,12 @@ def _serve(args: argparse.Namespace) -> int:
     from localmode.runtime import run
 
     return run(args.host, args.port, args.data_dir)
+
+
+def _console(args: argparse.Namespace) -> int:
+    from localmode.console import run_console
+
+    return run_console(args.host, args.port, args.data_dir)
 
 
 def _status(args: argparse.Namespace) -> int:
@@ -143,11 +183,81 @@ def _history(args: argparse.Namespace) -> int:
     return 0
 
 
+def _month(text: str) -> str:
+    from ledger import LedgerError
+    from ledger.validation import check_month
+
+    try:
+        return check_month("month", text)
+    except LedgerError as error:
+        raise argparse.ArgumentTypeError(error.message) from None
+
+
+def _orgs(args: argparse.Namespace) -> int:
+    """Every page of the listing, from the live projection (the server's, while it runs)."""
+    from datetime import UTC
+
+    from adapters.projection_sqlite import SQLiteProjectionStore
+    from ledger.domain.periods import month_key
+    from ledger.domain.plans import PLAN_NAMES
+    from localmode.projection import PROJECTIONS_FILE
+    from projections.orgs import SORTS, STATES, OrgsQuery
+
+    for name, value, allowed in [
+        ("state", args.state, STATES),
+        ("plan", args.plan, (None, *PLAN_NAMES)),
+        ("sort", args.sort, SORTS),
+    ]:
+        if value not in allowed:
+            choices = ", ".join(str(a) for a in allowed if a)
+            raise CommandError(f"--{name} must be one of {choices}", status=2)
+    configure(args.data_dir, create=False)  # no ledger data: one line, exit 1
+    path = args.data_dir / PROJECTIONS_FILE
+    if not path.is_file():
+        raise CommandError(f"no projection in {args.data_dir} yet (run ledger serve)", status=1)
+    store = SQLiteProjectionStore(path)
+    month = args.month or month_key(datetime.now(UTC))
+    query = OrgsQuery(month=month, state=args.state, plan=args.plan, sort=args.sort)
+    rows = list(store.ordered_rows(query))
+    store.close()
+    if args.json:
+        for row in rows:
+            print(json.dumps(row.to_dict()))
+        return 0
+    header = ["org_id", "plan", "used", "limit", "share", "forecast", "per day", "run out"]
+    header += ["suggested", "alerts"]
+    table = [
+        [
+            row.org_id,
+            row.plan,
+            str(row.used),
+            str(row.limit),
+            f"{row.used_share:.0%}",
+            str(row.forecast_used),
+            f"{row.pace_per_day:g}",
+            _run_out_text(row.remaining, row.run_out_at),
+            row.suggested_plan or "-",
+            ",".join(row.alerts) or "-",
+        ]
+        for row in rows
+    ]
+    _print_table(header, table)
+    sys.stdout.flush()  # the table, then the count after it
+    print(f"{month}: {len(rows)} org(s)", file=sys.stderr)
+    return 0
+
+
+def _run_out_text(remaining: int, run_out_at: datetime | None) -> str:
+    if remaining == 0:
+        return "run out"
+    return run_out_at.strftime("%Y-%m-%d %H:%M") if run_out_at else "-"
+
+
 def _rebuild(args: argparse.Namespace) -> int:
     """Exit status 0 when the live projection equals the rebuilt one, 1 otherwise."""
     from adapters.projection_sqlite import SQLiteProjectionStore
     from localmode.projection import PROJECTIONS_FILE
-    from localmode.rebuild import rebuild_and_compare
+    from localmode.rebuild import STORE_ERRORS, rebuild_and_compare
     from projections.settings import AlertSettings
 
     try:
@@ -158,7 +268,10 @@ def _rebuild(args: argparse.Namespace) -> int:
     path = args.data_dir / PROJECTIONS_FILE
     # No live projection yet: compared with an empty one, not a file made for it.
     live = SQLiteProjectionStore(path if path.is_file() else ":memory:")
-    report = rebuild_and_compare(ledger, live, settings, progress=_progress)
+    try:
+        report = rebuild_and_compare(ledger, live, settings, progress=_progress)
+    except STORE_ERRORS as error:
+        raise CommandError(f"cannot read the event store: {error}", status=1) from None
     for line in report.differences:
         print(line)
     found = f"{len(report.differences)} difference(s)" if report.differences else "no differences"
@@ -169,6 +282,43 @@ def _rebuild(args: argparse.Namespace) -> int:
     live.close()
     ledger.close()
     return 1 if report.differences else 0
+
+
+def _replay_failures(args: argparse.Namespace) -> int:
+    """On the deployed tables and bus named by the environment (docs/deploy.md)."""
+    for name in ("LEDGER_EVENTS_TABLE", "LEDGER_PROJECTIONS_TABLE", "LEDGER_ALERT_BUS"):
+        if not os.environ.get(name):
+            raise CommandError(f"set {name} (from the stack's outputs) to replay failures")
+    os.environ["PERSISTENCE_MODULE"] = "adapters.dynamodb"
+    os.environ.setdefault("POWERTOOLS_METRICS_DISABLED", "true")
+    os.environ.setdefault("POWERTOOLS_TRACE_DISABLED", "true")
+    import boto3
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    from handlers.replay import catch_up, replay_failures
+    from handlers.wiring import services
+    from localmode.feeds import all_org_keys
+
+    built = services()  # the deployed tables and bus, named by the environment
+    try:
+        report = replay_failures(
+            boto3.client("sqs"),
+            args.queue_url,
+            boto3.client("dynamodbstreams"),
+            built.projector,
+            lambda: all_org_keys(built.ledger),
+        )
+        if args.every_org:
+            catch_up(built.projector, all_org_keys(built.ledger), report)
+    except (ClientError, BotoCoreError) as error:
+        raise CommandError(f"replay stopped: {error}", status=1) from None
+    everything = "; every org caught up (records gone from the stream)"
+    print(
+        f"replayed {report.messages} failure(s): {report.records} records, "
+        f"{len(report.orgs)} orgs{everything if report.caught_up_everything else ''}",
+        file=sys.stderr,
+    )
+    return 0
 
 
 def _progress(done: int, total: int) -> None:

@@ -20,6 +20,7 @@ from handlers.observability import metrics
 # are reused, since building one takes about 1.5 ms. The ledger serialises
 # commands per org itself.
 _IDLE: queue.SimpleQueue[APIGatewayRestResolver] = queue.SimpleQueue()
+_MAKE_APP: Callable[[], APIGatewayRestResolver] = lambda: create_app(swagger=True)  # noqa: E731
 # One Metrics object serves the process: values are added and printed under one
 # lock, or a value added while another request prints is lost.
 _METRICS = threading.RLock()  # add_metric prints by itself every 100 values
@@ -41,12 +42,18 @@ def handle(event: dict[str, Any]) -> dict[str, Any]:
     try:
         app = _IDLE.get_nowait()
     except queue.Empty:
-        app = create_app(swagger=True)
+        app = _MAKE_APP()
     try:
         return resolve(event, None, app)
     finally:
         _IDLE.put(app)
         _publish_metrics()
+
+
+def use_app(make: Callable[[], APIGatewayRestResolver]) -> None:
+    """Serves another resolver (`ledger console`: the pages alone), before any request."""
+    global _MAKE_APP
+    _MAKE_APP = make
 
 
 def _publish_metrics() -> None:

@@ -11,6 +11,7 @@ from adapters.projection_sqlite import SQLiteProjectionStore
 from ledger import CreditLedger
 from localmode.alerts import JsonLinesAlertSink
 from localmode.delivery import WebhookDelivery
+from localmode.feeds import feed_for
 from localmode.worker import ProjectionWorker
 from projections.settings import AlertSettings
 
@@ -46,6 +47,10 @@ class LocalProjection:
 def start_projection(ledger: CreditLedger, data_dir: Path, logger: Any) -> LocalProjection:
     """Serves usage from the local projection and keeps it (and the alerts) current."""
     store = open_projection_store(data_dir)
+    feed = feed_for(ledger, store, data_dir)  # first: a store it cannot follow stops the start
+    if store.lacks_rows:
+        logger.info("projecting every event again: the projection lacks the cross-org rows")
+        store.forget()
     notifier: Notifier = LogNotifier(logger)
     delivery = None
     url = os.environ.get(WEBHOOK_ENV)
@@ -58,7 +63,7 @@ def start_projection(ledger: CreditLedger, data_dir: Path, logger: Any) -> Local
     if delivery is not None:
         delivery.start()  # after the sink has mended a line cut short, before it writes
     worker = ProjectionWorker(
-        ledger, store, sink, AlertSettings.from_env(os.environ), logger=logger
+        ledger, store, sink, AlertSettings.from_env(os.environ), logger=logger, feed=feed
     )
     worker.start()
     return LocalProjection(store, worker, delivery)

@@ -16,6 +16,12 @@ DRAIN_SECONDS = 10  # how long shutdown waits for requests under way
 
 def run(host: str, port: int, data_dir: Path) -> int:
     env = configure(data_dir)
+    from handlers.deadlines import configured_seconds
+
+    try:
+        configured_seconds()  # checked at start, not at each request
+    except ValueError as error:
+        raise CommandError(str(error)) from None
     lock = lock_data_dir(data_dir)  # before anything reads or writes the data dir
     # Imported after configure(): powertools reads its settings at import time.
     from handlers import wiring
@@ -30,7 +36,7 @@ def run(host: str, port: int, data_dir: Path) -> int:
     server = make_server(host, port)
     try:
         projection = start_projection(ledger, data_dir, logger)
-    except ValueError as error:  # a setting from the environment, e.g. the webhook URL
+    except (ValueError, CommandError) as error:  # a setting, e.g. the webhook URL; the store
         server.server_close()
         ledger.close()
         raise CommandError(str(error)) from None

@@ -13,8 +13,10 @@ from abc import ABC, abstractmethod
 from collections.abc import Iterable, Sequence
 from typing import Any, Protocol
 
+from ledger.domain.periods import month_key
 from projections.alerts import Alert
 from projections.balance import Balance, OrgView, is_org_event
+from projections.orgs import OrgRow, org_row
 from projections.policy import step
 from projections.settings import AlertSettings
 from projections.store import ProjectionStore
@@ -48,20 +50,27 @@ class AlertsNotPublished(Exception):
 
 def fold(
     view: OrgView | None, events: Iterable[Any], settings: AlertSettings
-) -> tuple[OrgView | None, list[Balance], list[Alert], int]:
-    """Folds events until the touched periods fill one save; returns how many were used."""
+) -> tuple[OrgView | None, list[Balance], list[Alert], int, list[OrgRow]]:
+    """Folds events until the touched periods fill one save; returns how many were
+    used, and the cross-org rows of the months whose balances they moved."""
     touched: dict[str, Balance] = {}
     alerts: list[Alert] = []
+    last: dict[str, tuple[Balance, Any]] = {}  # by month: the balance an event there moved
     count = 0
     for event in events:
         if len(touched) >= MAX_PERIODS_PER_SAVE:
             break
         view, raised = step(view, event, settings)
-        if view.current is not None:
-            touched[view.current.period] = view.current
+        current = view.current
+        if current is not None:
+            touched[current.period] = current
+            if current.version == event.originator_version:  # this event moved it
+                last[month_key(event.timestamp)] = (current, event.timestamp)
         alerts += raised
         count += 1
-    return view, list(touched.values()), alerts, count
+    org_id = view.org_id if view is not None else ""
+    rows = [org_row(org_id, balance, at, settings) for balance, at in last.values()]
+    return view, list(touched.values()), alerts, count, rows
 
 
 class Projector:
@@ -110,9 +119,9 @@ class Projector:
                 return head, pending
             if head is None and not is_org_event(new[0]):
                 return None, []  # another kind of aggregate (a receipt): nothing to project
-            view, balances, alerts, used = fold(head, new, self.settings)
+            view, balances, alerts, used, rows = fold(head, new, self.settings)
             assert view is not None
-            if not self.store.save(key, version, view, balances, alerts):
+            if not self.store.save(key, version, view, balances, alerts, rows):
                 conflicts += 1  # another invocation moved it on: look again
                 continue
             # Done when every event was used, unless a full chunk was read (more may

@@ -7,6 +7,7 @@ from collections.abc import Iterable, Iterator, Sequence
 
 from projections.alerts import Alert
 from projections.balance import Balance, OrgView, evolve
+from projections.orgs import OrgRow, OrgsPage, OrgsQuery, in_order, take_page
 
 
 class ProjectionTooLarge(Exception):
@@ -16,7 +17,8 @@ class ProjectionTooLarge(Exception):
 
 
 class ProjectionStore(ABC):
-    """Org views, period balances and alerts not yet published, keyed by org key.
+    """Org views, period balances, the cross-org rows and alerts not yet published,
+    keyed by org key.
 
     `save` is conditional on the stored version, so a slower writer can never
     take a balance back to an older version.
@@ -40,10 +42,23 @@ class ProjectionStore(ABC):
         view: OrgView,
         balances: Sequence[Balance],
         alerts: Sequence[Alert],
+        rows: Sequence[OrgRow] = (),
     ) -> bool:
-        """Writes the view, the touched balances and new alerts (as pending) atomically,
-        if the stored version is still `expected_version` (0: no view yet).
-        Returns False, writing nothing, when it is not."""
+        """Writes the view, the touched balances, their months' cross-org rows and new
+        alerts (as pending) atomically, if the stored version is still
+        `expected_version` (0: no view yet). Returns False, writing nothing, when it is not."""
+
+    @abstractmethod
+    def rows(self, org_key: str) -> list[OrgRow]:
+        """The org's cross-org rows, one a month, oldest first."""
+
+    @abstractmethod
+    def ordered_rows(self, query: OrgsQuery) -> Iterable[OrgRow]:
+        """The month's rows that match the query, in its order, after its cursor."""
+
+    def list_orgs(self, query: OrgsQuery) -> OrgsPage:
+        """One page of the cross-org view."""
+        return take_page(query, self.ordered_rows(query))
 
     @abstractmethod
     def pending(self, org_key: str) -> list[Alert]: ...
@@ -77,6 +92,7 @@ class MemoryProjectionStore(ProjectionStore):
         self.periods: dict[str, dict[str, Balance]] = {}
         self.unpublished: dict[str, dict[str, Alert]] = {}
         self.positions: dict[str, int] = {}
+        self.org_rows: dict[str, dict[str, OrgRow]] = {}
 
     def head(self, org_key: str) -> OrgView | None:
         return self.heads.get(org_key)
@@ -94,6 +110,7 @@ class MemoryProjectionStore(ProjectionStore):
         view: OrgView,
         balances: Sequence[Balance],
         alerts: Sequence[Alert],
+        rows: Sequence[OrgRow] = (),
     ) -> bool:
         current = self.heads.get(org_key)
         if (current.version if current else 0) != expected_version:
@@ -103,7 +120,15 @@ class MemoryProjectionStore(ProjectionStore):
             self.periods.setdefault(org_key, {})[balance.period] = _detached(balance)
         for alert in alerts:
             self.unpublished.setdefault(org_key, {})[alert.alert_id] = alert
+        for row in rows:
+            self.org_rows.setdefault(org_key, {})[row.month] = row
         return True
+
+    def rows(self, org_key: str) -> list[OrgRow]:
+        return sorted(self.org_rows.get(org_key, {}).values(), key=lambda r: r.month)
+
+    def ordered_rows(self, query: OrgsQuery) -> Iterable[OrgRow]:
+        return in_order(query, (r for rows in self.org_rows.values() for r in rows.values()))
 
     def pending(self, org_key: str) -> list[Alert]:
         return list(self.unpublished.get(org_key, {}).values())

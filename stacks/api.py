@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 
-from aws_cdk import Duration, RemovalPolicy
+from aws_cdk import Duration, RemovalPolicy, Stack
 from aws_cdk import aws_apigateway as apigw
+from aws_cdk import aws_iam as iam
 from aws_cdk import aws_logs as logs
 from constructs import Construct
 
+from adapters.projection_rows import INDEX as ORGS_INDEX
 from stacks.api_models import add_models
 from stacks.event_store import EventStore, grant_on
 from stacks.functions import LedgerCode, ledger_function
@@ -16,6 +19,25 @@ from stacks.gateway_responses import add_error_responses
 from stacks.nag import acknowledge
 
 STAGE = "v1"
+TIMEOUT_SECONDS = 10  # the function's; a request's deadline is set under it
+# One JSON object per request; path and latencies answer "which calls were slow".
+ACCESS_LOG_FIELDS = {
+    "requestId": "$context.requestId",
+    "ip": "$context.identity.sourceIp",
+    "caller": "$context.identity.caller",
+    "user": "$context.identity.user",
+    "requestTime": "$context.requestTime",
+    "httpMethod": "$context.httpMethod",
+    "resourcePath": "$context.resourcePath",
+    "path": "$context.path",
+    "status": "$context.status",
+    "protocol": "$context.protocol",
+    "responseLength": "$context.responseLength",
+    "responseLatency": "$context.responseLatency",
+    "integrationLatency": "$context.integrationLatency",
+    "integrationStatus": "$context.integration.status",
+    "errorMessage": "$context.error.message",
+}
 RATE_LIMIT = 100  # requests per second, steady, for the whole stage
 BURST_LIMIT = 200
 
@@ -32,6 +54,7 @@ ROUTES = (
     Route("PUT", "/orgs/{org_id}/user-limit", "SetUserLimit"),
     Route("POST", "/orgs/{org_id}/enquiries", "ConsumeCredit"),
     Route("POST", "/orgs/{org_id}/top-ups", "TopUp"),
+    Route("GET", "/orgs"),
     Route("GET", "/orgs/{org_id}"),
     Route("GET", "/orgs/{org_id}/usage"),
     Route("GET", "/orgs/{org_id}/events"),
@@ -43,7 +66,13 @@ ROUTES = (
 
 class LedgerApi(Construct):
     def __init__(
-        self, scope: Construct, construct_id: str, *, code: LedgerCode, store: EventStore
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        code: LedgerCode,
+        store: EventStore,
+        concurrency: int,
     ) -> None:
         super().__init__(scope, construct_id)
         self.function = ledger_function(
@@ -53,26 +82,35 @@ class LedgerApi(Construct):
             handler="handlers.api.handler",
             description="credit ledger API",
             environment=store.environment(),
-            timeout=Duration.seconds(10),
+            timeout=Duration.seconds(TIMEOUT_SECONDS),
+            concurrency=concurrency,
             memory_size=1024,  # more memory is more CPU: a shorter cold start
         )
-        store.events.grant_read_write_data(self.function)
-        # GET /orgs/{org_id}/usage reads items of the table, never its index.
-        grant_on(store.projections, self.function, "dynamodb:GetItem", "dynamodb:Query")
+        role = self.function.function
+        # Append-only: a save is a conditional PutItem (a transaction is authorised
+        # as its puts), a read one Query; nothing updates, deletes or scans.
+        grant_on(store.events, role, "dynamodb:PutItem", "dynamodb:Query")
+        # GET /orgs/{org_id}/usage reads items of the table; GET /orgs queries its
+        # cross-org index (never the pending one).
+        grant_on(store.projections, role, "dynamodb:GetItem", "dynamodb:Query")
+        grant_on(store.projections, role, "dynamodb:Query", index=ORGS_INDEX)
         self.rest_api = self._rest_api()
         self._add_routes()
         add_error_responses(self.rest_api)
 
     def _rest_api(self) -> apigw.RestApi:
+        # Kept when the stack goes: who called what is needed after a teardown too.
         self.access_logs = logs.LogGroup(
             self,
             "AccessLogs",
-            retention=logs.RetentionDays.THREE_MONTHS,
-            removal_policy=RemovalPolicy.DESTROY,
+            retention=logs.RetentionDays.ONE_YEAR,
+            removal_policy=RemovalPolicy.RETAIN,
         )
         api = apigw.RestApi(
             self,
             "Api",
+            # The API's metrics carry its name: one no other API in the account has.
+            rest_api_name=f"{Stack.of(self).stack_name}-api",
             description="Credit ledger",
             endpoint_types=[apigw.EndpointType.REGIONAL],
             cloud_watch_role=False,
@@ -86,17 +124,7 @@ class LedgerApi(Construct):
                 tracing_enabled=True,
                 metrics_enabled=True,
                 access_log_destination=apigw.LogGroupLogDestination(self.access_logs),
-                access_log_format=apigw.AccessLogFormat.json_with_standard_fields(
-                    caller=True,
-                    http_method=True,
-                    ip=True,
-                    protocol=True,
-                    request_time=True,
-                    resource_path=True,
-                    response_length=True,
-                    status=True,
-                    user=True,
-                ),
+                access_log_format=apigw.AccessLogFormat.custom(json.dumps(ACCESS_LOG_FIELDS)),
             ),
         )
         acknowledge(
@@ -115,7 +143,7 @@ class LedgerApi(Construct):
 
     def _add_routes(self) -> None:
         api = self.rest_api
-        integration = apigw.LambdaIntegration(self.function, scope_permission_to_method=False)
+        integration = self._integration()
         validator = api.add_request_validator(
             "Validator", validate_request_body=True, validate_request_parameters=True
         )
@@ -134,6 +162,24 @@ class LedgerApi(Construct):
         api.root.add_proxy(default_integration=integration, any_method=True)
         for method in api.methods:
             acknowledge(method, "COG4", "Callers sign requests with IAM (SigV4), not Cognito.")
+
+    def _integration(self) -> apigw.Integration:
+        """A proxy integration to the live alias, with one invoke permission for
+        this API's own stage (LambdaIntegration would allow any stage)."""
+        alias = self.function.alias
+        stack = Stack.of(self)
+        uri = (
+            f"arn:{stack.partition}:apigateway:{stack.region}:lambda:path/2015-03-31/functions/"
+            f"{alias.function_arn}/invocations"
+        )
+        alias.add_permission(
+            "ApiInvoke",
+            principal=iam.ServicePrincipal("apigateway.amazonaws.com"),
+            source_arn=self.rest_api.arn_for_execute_api(method="*", path="/*", stage=STAGE),
+        )
+        return apigw.Integration(
+            type=apigw.IntegrationType.AWS_PROXY, integration_http_method="POST", uri=uri
+        )
 
 
 def _with_parents(root: apigw.IResource, path: str) -> dict[str, apigw.IResource]:

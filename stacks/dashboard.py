@@ -5,9 +5,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from aws_cdk import Duration
+from aws_cdk import aws_apigateway as apigw
 from aws_cdk import aws_cloudwatch as cw
 from constructs import Construct
 
+from stacks.api import STAGE
 from stacks.settings import (
     METRIC_ALERTS_PUBLISHED,
     METRIC_CREDITS_CONSUMED,
@@ -25,6 +27,19 @@ def ledger_metric(name: str, label: str) -> cw.IMetric:
     """The sum of a powertools metric over every dimension set it is emitted with."""
     search = f"SEARCH('Namespace=\"{METRICS_NAMESPACE}\" MetricName=\"{name}\"', 'Sum', 300)"
     return cw.MathExpression(expression=f"SUM({search})", label=label, period=PERIOD)
+
+
+def api_metric(api: apigw.RestApi, name: str, statistic: str) -> cw.Metric:
+    """One of this API's stage metrics, by its literal name and stage: no reference to
+    the stage resource, which would tie the alarms (and the canaries that roll back
+    on them) into a cycle with the API's deployment."""
+    return cw.Metric(
+        namespace="AWS/ApiGateway",
+        metric_name=name,
+        dimensions_map={"ApiName": api.rest_api_name, "Stage": STAGE},
+        statistic=statistic,
+        period=PERIOD,
+    )
 
 
 def build_dashboard(scope: Construct, watched: Watched, alarms: list[cw.Alarm]) -> cw.Dashboard:
@@ -59,14 +74,10 @@ def _business(watched: Watched) -> list[cw.IWidget]:
 def _api(watched: Watched) -> list[cw.IWidget]:
     api = watched.api
     return [
-        _graph("API requests", [api.metric_count(period=PERIOD, statistic="Sum")]),
-        _graph("API latency p99", [api.metric_latency(period=PERIOD, statistic="p99")]),
+        _graph("API requests", [api_metric(api, "Count", "Sum")]),
+        _graph("API latency p99", [api_metric(api, "Latency", "p99")]),
         _graph(
-            "API errors",
-            [
-                api.metric_client_error(period=PERIOD, statistic="Sum"),
-                api.metric_server_error(period=PERIOD, statistic="Sum"),
-            ],
+            "API errors", [api_metric(api, "4XXError", "Sum"), api_metric(api, "5XXError", "Sum")]
         ),
     ]
 

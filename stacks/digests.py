@@ -28,7 +28,13 @@ DEFAULT_RETENTION_DAYS = 2557  # seven years
 
 class DigestArchive(Construct):
     def __init__(
-        self, scope: Construct, construct_id: str, *, code: LedgerCode, store: EventStore
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        code: LedgerCode,
+        store: EventStore,
+        concurrency: int,
     ) -> None:
         super().__init__(scope, construct_id)
         days = int(self.node.try_get_context(RETENTION_CONTEXT) or DEFAULT_RETENTION_DAYS)
@@ -61,23 +67,25 @@ class DigestArchive(Construct):
                 BUCKET_ENV: self.bucket.bucket_name,
             },
             timeout=Duration.minutes(15),
+            concurrency=concurrency,  # one run a day: never two at once
         )
+        function = self.function.function
         # Reads only: a scan for the org streams, a query for each org's events.
-        grant_on(store.events, self.function, "dynamodb:Scan", "dynamodb:Query")
+        grant_on(store.events, function, "dynamodb:Scan", "dynamodb:Query")
         # Writes new objects only; no delete, no change of retention.
         iam.Grant.add_to_principal(
-            grantee=self.function,
+            grantee=function,
             actions=["s3:PutObject"],
             resource_arns=[self.bucket.arn_for_objects(f"{PREFIX}*")],
         )
-        assert self.function.role is not None
+        assert function.role is not None
         bucket_id = Stack.of(self).get_logical_id(self.bucket.node.default_child)  # type: ignore[arg-type]
         acknowledge(
-            self.function.role,
+            function.role,
             f"IAM5[Resource::<{bucket_id}.Arn>/{PREFIX}*]",
             "Each run adds a new object under digests/ (its key is the date); PutObject only.",
         )
-        self.schedule = self._schedule(self.function)
+        self.schedule = self._schedule(self.function.alias)
 
     def _schedule(self, function: lambda_.IFunction) -> events.Rule:
         rule = events.Rule(

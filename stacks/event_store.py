@@ -18,13 +18,39 @@ _KINDS = {
 }
 
 
+# What would change or remove a stored event: no principal may do it, whatever
+# its own policies allow (the table's resource policy denies it to everyone).
+EVENT_REWRITES = (
+    "dynamodb:UpdateItem",
+    "dynamodb:DeleteItem",
+    "dynamodb:BatchWriteItem",
+    "dynamodb:PartiQLUpdate",
+    "dynamodb:PartiQLDelete",
+)
+
+
 class EventStore(Construct):
-    """The events (the record of truth: retained, protected) and their projections."""
+    """The events (the record of truth: append-only, retained, protected) and their
+    projections."""
 
     def __init__(self, scope: Construct, construct_id: str) -> None:
         super().__init__(scope, construct_id)
         self.events = table_from_spec(
-            self, EVENTS, removal_policy=RemovalPolicy.RETAIN, deletion_protection=True
+            self,
+            EVENTS,
+            removal_policy=RemovalPolicy.RETAIN,
+            deletion_protection=True,
+            resource_policy=iam.PolicyDocument(
+                statements=[
+                    iam.PolicyStatement(
+                        sid="AppendOnly",
+                        effect=iam.Effect.DENY,
+                        principals=[iam.AnyPrincipal()],
+                        actions=list(EVENT_REWRITES),
+                        resources=["*"],  # this table (its own ARN would be circular)
+                    )
+                ]
+            ),
         )
         # Projections are derived from the events and can be rebuilt from them.
         self.projections = table_from_spec(
@@ -46,6 +72,7 @@ def table_from_spec(
     *,
     removal_policy: RemovalPolicy,
     deletion_protection: bool,
+    resource_policy: iam.PolicyDocument | None = None,
 ) -> dynamodb.Table:
     """An on-demand, encrypted table with PITR, shaped by the spec's keys, stream and indexes."""
     table = dynamodb.Table(
@@ -61,6 +88,7 @@ def table_from_spec(
         ),
         deletion_protection=deletion_protection,
         removal_policy=removal_policy,
+        resource_policy=resource_policy,
     )
     for index in spec.global_indexes:
         _add_index(table, index)

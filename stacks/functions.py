@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from aws_cdk import Duration, RemovalPolicy
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
@@ -12,6 +14,7 @@ from stacks import packaging
 from stacks.nag import acknowledge
 from stacks.settings import LOG_LEVEL, METRICS_NAMESPACE, SERVICE
 
+LIVE = "live"  # the alias every caller invokes; CodeDeploy shifts it between versions
 RUNTIME = lambda_.Runtime(f"python{packaging.LAMBDA.python}", lambda_.RuntimeFamily.PYTHON)
 ARCHITECTURE = lambda_.Architecture.ARM_64
 
@@ -19,10 +22,11 @@ ARCHITECTURE = lambda_.Architecture.ARM_64
 class LedgerCode(Construct):
     """The project's packages as the function code, its requirements as a layer."""
 
-    def __init__(self, scope: Construct, construct_id: str) -> None:
+    def __init__(self, scope: Construct, construct_id: str, *, bytecode: bool = True) -> None:
         super().__init__(scope, construct_id)
-        code = packaging.build_code()
-        layer = packaging.build_layer()
+        # Precompiled for the runtime's Python: a cold start then only loads bytecode.
+        code = packaging.build_code(bytecode=bytecode)
+        layer = packaging.build_layer(bytecode=bytecode)
         self.code = lambda_.Code.from_asset(str(code.path), asset_hash=code.key)
         self.layer = lambda_.LayerVersion(
             self,
@@ -42,6 +46,15 @@ def observability_env() -> dict[str, str]:
     }
 
 
+@dataclass(frozen=True)
+class LedgerFunction:
+    """A function and its `live` alias: grants go to the function's role, every
+    caller (API, stream, rule, schedule) invokes the alias."""
+
+    function: lambda_.Function
+    alias: lambda_.Alias
+
+
 def ledger_function(
     scope: Construct,
     construct_id: str,
@@ -51,9 +64,13 @@ def ledger_function(
     description: str,
     environment: dict[str, str],
     timeout: Duration,
+    concurrency: int,
     memory_size: int = 512,
-) -> lambda_.Function:
-    """A function with its own log group and a role that may only write to it.
+) -> LedgerFunction:
+    """A function with its own log group, a role that may only write to it, a
+    reserved share of the account's concurrency (so a flood on one function
+    cannot starve the others, nor run past what the tables are sized for),
+    and a `live` alias on its current version.
 
     Grants on tables, streams, buses and queues are added by the caller, so each
     role ends up with what its function needs and nothing else.
@@ -91,6 +108,7 @@ def ledger_function(
         tracing=lambda_.Tracing.ACTIVE,
         timeout=timeout,
         memory_size=memory_size,
+        reserved_concurrent_executions=concurrency,
         description=description,
         environment={**observability_env(), **environment},
     )
@@ -100,4 +118,7 @@ def ledger_function(
         f"Python {packaging.LAMBDA.python} on purpose: the dependency layer's binary wheels "
         "are built for this version; stacks/settings.py moves both together.",
     )
-    return function
+    alias = lambda_.Alias(
+        scope, f"{construct_id}Live", alias_name=LIVE, version=function.current_version
+    )
+    return LedgerFunction(function, alias)

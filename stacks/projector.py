@@ -20,6 +20,10 @@ from stacks.functions import LedgerCode, ledger_function
 from stacks.queues import dead_letter_queue
 
 SWEEP_EVERY = Duration.minutes(5)
+# A record the projector keeps failing on (or cannot reach while throttled) goes
+# to the failure queue after 12 hours, while the stream (24 hours) still holds
+# it: docs/deploy.md replays the queue from the stream (handlers/replay.py).
+MAX_RECORD_AGE = Duration.hours(12)
 
 
 class Projector(Construct):
@@ -31,6 +35,7 @@ class Projector(Construct):
         code: LedgerCode,
         store: EventStore,
         bus: events.IEventBus,
+        concurrency: int,
     ) -> None:
         super().__init__(scope, construct_id)
         self.function = ledger_function(
@@ -41,22 +46,26 @@ class Projector(Construct):
             description="credit ledger projector",
             environment={**store.environment(), "LEDGER_ALERT_BUS": bus.event_bus_name},
             timeout=Duration.minutes(1),
+            concurrency=concurrency,  # at least the stream's shards, one batch each
         )
-        store.events.grant_read_data(self.function)  # to catch up from the store itself
+        role = self.function.function
+        # Reads the events back with Query only; the stream grants come with its source.
+        grant_on(store.events, role, "dynamodb:Query")
         self._grant_projections(store)
-        bus.grant_put_events_to(self.function)
+        bus.grant_put_events_to(role)
         self.failures = dead_letter_queue(
             self, "Failures", holds="stream batches the projector failed on"
         )
-        self.function.add_event_source(self._stream(store))
+        self.function.alias.add_event_source(self._stream(store))
         self.sweep = self._sweep()
 
     def _grant_projections(self, store: EventStore) -> None:
         """Reads and writes of single items (a transaction is authorised as its
         writes), and a scan of the sparse pending index only, never of the table."""
         table, writes = store.projections, ("dynamodb:PutItem", "dynamodb:UpdateItem")
-        grant_on(table, self.function, "dynamodb:GetItem", *writes)
-        grant_on(table, self.function, "dynamodb:Scan", index=INDEX)
+        role = self.function.function
+        grant_on(table, role, "dynamodb:GetItem", *writes)
+        grant_on(table, role, "dynamodb:Scan", index=INDEX)
 
     def _sweep(self) -> events.Rule:
         rule = events.Rule(
@@ -68,7 +77,7 @@ class Projector(Construct):
         # A missed sweep is made up by the next one: no retries, no queue.
         rule.add_target(
             targets.LambdaFunction(
-                self.function,
+                self.function.alias,
                 event=events.RuleTargetInput.from_object(SWEEP_EVENT),
                 retry_attempts=0,
             )
@@ -85,7 +94,7 @@ class Projector(Construct):
             max_batching_window=Duration.seconds(1),
             bisect_batch_on_error=True,
             retry_attempts=5,
-            max_record_age=Duration.hours(1),
+            max_record_age=MAX_RECORD_AGE,
             report_batch_item_failures=True,
             parallelization_factor=1,  # keep each org's records in order
             on_failure=sources.SqsDlq(self.failures),

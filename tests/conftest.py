@@ -100,3 +100,14 @@ def make_shared(store: str, make_ledger: LedgerFactory) -> LedgerFactory:
 @pytest.fixture
 def ledger(make_ledger: LedgerFactory, clock: FakeClock) -> CreditLedger:
     return make_ledger(clock)
+
+
+def pytest_report_header() -> str | None:
+    """Said at the top of every run: the infra tests are left out without the extra."""
+    from importlib.util import find_spec
+
+    if find_spec("aws_cdk") is None:
+        from tests.infra.conftest import MISSING
+
+        return f"tests/infra NOT RUN: {MISSING}"
+    return None

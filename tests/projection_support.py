@@ -60,4 +60,4 @@ def snapshot(store: ProjectionStore, org_id: str) -> tuple[Any, ...]:
     """What must match between a live projection and a rebuild (not publication state)."""
     key = str(org_uuid(org_id))
     head = store.head(key)
-    return (head, store.balances(key))
+    return (head, store.balances(key), store.rows(key))

@@ -22,6 +22,8 @@ from eventsourcing.persistence import (
     ProgrammingError,
 )
 
+from adapters.dynamodb.client import DeadlinePassed
+
 RETRYABLE = {
     "ProvisionedThroughputExceededException",
     "ThrottlingException",
@@ -38,6 +40,8 @@ def translate(error: Exception) -> PersistenceError:
     """The persistence error to raise in place of a botocore error."""
     if isinstance(error, (ConnectionError, HTTPClientError)):
         return OperationalError(f"DynamoDB unreachable: {error}")
+    if isinstance(error, DeadlinePassed):
+        return OperationalError(str(error))
     if not isinstance(error, ClientError):
         return DatabaseError(str(error))
     code = error.response.get("Error", {}).get("Code", "")

@@ -9,10 +9,14 @@ import pytest
 os.environ.setdefault("JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION", "1")
 os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
 
+MISSING = "the infra tests need the [cdk] extra: pip install -e '.[dev,cdk]' (scripts/test does)"
+
 try:
     import aws_cdk  # noqa: F401  (the `cdk` extra)
-except ImportError:  # without the extra there is nothing to check here
-    collect_ignore_glob = ["test_*.py"]
+except ImportError:
+    if os.environ.get("CI"):  # in CI a missing extra is a broken set-up, not a skip
+        raise RuntimeError(MISSING) from None
+    collect_ignore_glob = ["test_*.py"]  # tests/conftest.py says so in the run's header
 else:
     from tests.infra.synth import Synth, synthesize_once
 

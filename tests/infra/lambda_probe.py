@@ -29,7 +29,7 @@ from typing import Any
 
 MODE, HANDLER, CODE, LAYER, SITE, RESULT = sys.argv[1:7]
 ASSET = [CODE, str(Path(LAYER) / "python")]
-MOTO_EXTRAS = {"dynamodb", "dynamodbstreams", "events", "sqs"}  # what the probe mocks
+MOTO_EXTRAS = {"dynamodb", "dynamodbstreams", "events", "sqs", "ssm"}  # what the probe mocks
 STDLIB = {sysconfig.get_paths()[key] for key in ("stdlib", "platstdlib")}
 
 
@@ -160,7 +160,30 @@ def setup_aws() -> dict[str, Any]:
             events.put_rule(Name=f"probe-{n}", EventBusName=bus, EventPattern=json.dumps(pattern))
             target = {"Id": "queue", "Arn": arn["Attributes"]["QueueArn"]}
             events.put_targets(Rule=f"probe-{n}", EventBusName=bus, Targets=[target])
-    return {"sqs": sqs, "queue": queue}
+    parameter = os.environ.get("LEDGER_ALERT_WEBHOOK_PARAMETER")
+    received: list[bytes] = []
+    if parameter:  # the notifier's webhook URL, kept in SSM: a receiver on this machine
+        url = webhook_receiver(received)
+        boto3.client("ssm").put_parameter(Name=parameter, Value=url, Type="SecureString")
+    return {"sqs": sqs, "queue": queue, "webhook": received}
+
+
+def webhook_receiver(received: list[bytes]) -> str:
+    import threading
+    from http.server import BaseHTTPRequestHandler, HTTPServer
+
+    class Receiver(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            received.append(self.rfile.read(int(self.headers["Content-Length"])))
+            self.send_response(200)
+            self.end_headers()
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    server = HTTPServer(("127.0.0.1", 0), Receiver)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return f"http://127.0.0.1:{server.server_address[1]}/hook"
 
 
 def run_api(handler: Any) -> dict[str, Any]:
@@ -215,7 +238,7 @@ def stream_records(table: str) -> list[dict[str, Any]]:
     return records
 
 
-def run_notifier(handler: Any) -> dict[str, Any]:
+def run_notifier(handler: Any, aws: dict[str, Any]) -> dict[str, Any]:
     answers = []
     for detail_type, rule in (("NearLimit", "threshold"), ("LimitReached", "exhausted")):
         detail = {
@@ -247,7 +270,7 @@ def run_notifier(handler: Any) -> dict[str, Any]:
             "detail": detail,
         }
         answers.append(repr(handler(event, Context())))
-    return {"answers": answers}
+    return {"answers": answers, "webhook_calls": len(aws["webhook"])}
 
 
 def main() -> None:
@@ -270,7 +293,7 @@ def main() -> None:
             elif kind == "projector":
                 result = run_projector(handler, aws)
             else:
-                result = run_notifier(handler)
+                result = run_notifier(handler, aws)
             loaded = origins(set(sys.modules) - before)
             harness = harness_modules()
             result["borrowed"] = {

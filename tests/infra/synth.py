@@ -12,6 +12,11 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
 STACK = "CreditLedger"
+# What a deployer keeps in cdk.json's context (see docs/deploy.md), for the tests.
+DEPLOY_CONTEXT = {
+    "alarm_email": "ledger-alarms@example.com",
+    "alert_webhook_parameter": "/credit-ledger/alert-webhook-url",
+}
 
 
 @dataclass(frozen=True)
@@ -45,7 +50,7 @@ def synthesize_once(shared: Path) -> Synth:
 def _synthesize(outdir: Path) -> dict[str, Any]:
     from stacks.app import build_app
 
-    context = json.loads((ROOT / "cdk.json").read_text())["context"]
+    context = {**json.loads((ROOT / "cdk.json").read_text())["context"], **DEPLOY_CONTEXT}
     # The cdk CLI adds construct paths to the template; so do the tests.
     context["aws:cdk:enable-path-metadata"] = True
     started = time.perf_counter()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 Resource = dict[str, Any]
@@ -35,6 +36,28 @@ class Resources:
         ]
         assert len(found) == 1, handler
         return found[0]
+
+    def alias(self, handler: str) -> tuple[str, Resource]:
+        """The `live` alias of the function with this handler."""
+        function = self.function(handler)[0]
+        found = [
+            (key, value)
+            for key, value in self.of_type("AWS::Lambda::Alias").items()
+            if value["Properties"]["FunctionName"] == {"Ref": function}
+        ]
+        assert len(found) == 1, handler
+        return found[0]
+
+    def role_statements(self) -> dict[str, list[dict[str, Any]]]:
+        """Every role's IAM statements (inline and attached policies), by role id."""
+        found: dict[str, list[dict[str, Any]]] = {}
+        for key, role in self.of_type("AWS::IAM::Role").items():
+            inline = role["Properties"].get("Policies", [])
+            found[key] = [s for p in inline for s in p["PolicyDocument"]["Statement"]]
+        for policy in self.of_type("AWS::IAM::Policy").values():
+            for role in policy["Properties"]["Roles"]:
+                found[role["Ref"]] += policy["Properties"]["PolicyDocument"]["Statement"]
+        return found
 
     def statements(self, handler: str) -> list[dict[str, Any]]:
         """Every IAM statement of the role of the function with this handler."""
@@ -76,6 +99,7 @@ def grants(statements: list[dict[str, Any]]) -> dict[str, set[str]]:
             else [statement["Resource"]]
         )
         for target in targets:
-            for key in referenced(target) or {target}:
+            named = target if isinstance(target, str) else json.dumps(target, sort_keys=True)
+            for key in referenced(target) or {named}:
                 allowed.setdefault(key, set()).update(actions(statement))
     return allowed

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from stacks.alerts import ALERT_SOURCE, ALERT_TYPES, alert_pattern
@@ -30,11 +32,11 @@ def test_each_rule_feeds_the_notifier_and_customer_success_with_a_dead_letter_qu
 ) -> None:
     resources = Resources(synth.template)
     rule = resources.at(f"Alerts/{detail_type}Rule/Resource")[1]["Properties"]
-    notifier = resources.function("handlers.notifier.handler")[0]
+    notifier = resources.alias("handlers.notifier.handler")[0]
     queue = resources.id_at("Alerts/CustomerSuccess/Resource")
     dead_letters = resources.id_at("Alerts/DeliveryFailures/Resource")
     arns = {str(target["Arn"]) for target in rule["Targets"]}
-    assert arns == {str({"Fn::GetAtt": [notifier, "Arn"]}), str({"Fn::GetAtt": [queue, "Arn"]})}
+    assert arns == {str({"Ref": notifier}), str({"Fn::GetAtt": [queue, "Arn"]})}
     for target in rule["Targets"]:
         assert target["DeadLetterConfig"] == {"Arn": {"Fn::GetAtt": [dead_letters, "Arn"]}}
         assert target["RetryPolicy"]["MaximumRetryAttempts"] > 0
@@ -42,7 +44,9 @@ def test_each_rule_feeds_the_notifier_and_customer_success_with_a_dead_letter_qu
 
 def test_the_notifier_sets_aside_what_it_keeps_failing_on(synth: Synth) -> None:
     resources = Resources(synth.template)
-    config = resources.at("Alerts/Notifier/EventInvokeConfig/Resource")[1]["Properties"]
+    config = resources.at("Alerts/NotifierLive/EventInvokeConfig/Resource")[1]["Properties"]
+    alias = resources.alias("handlers.notifier.handler")[0]
+    assert alias in json.dumps(config["Qualifier"])  # the live alias's own settings
     failures = resources.id_at("Alerts/NotifierFailures/Resource")
     assert config["DestinationConfig"]["OnFailure"]["Destination"] == {
         "Fn::GetAtt": [failures, "Arn"]

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
+
+import pytest
 
 from tests.infra.synth import Synth
 
@@ -18,6 +21,9 @@ ACKNOWLEDGED = {
     # stacks/digests.py: the digest writer adds objects under digests/, one key a day
     "AwsSolutions-IAM5[Resource::<DigestsBucket7909429A.Arn>/digests/*]",
     "AwsSolutions-SQS3",  # stacks/queues.py: dead-letter queues need no dead-letter queue
+    # stacks/deployment.py: CodeDeploy's documented managed policy for Lambda canaries
+    "AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/"
+    "AWSCodeDeployRoleForLambdaLimited]",
 }
 
 
@@ -58,3 +64,23 @@ def test_cfn_lint_finds_nothing(synth: Synth) -> None:
 def test_synth_time_is_reported(synth: Synth) -> None:
     print(f"synth took {synth.seconds:.1f} s")
     assert synth.seconds > 0
+
+
+def test_a_warning_level_finding_fails_synth_too(tmp_path: Path) -> None:
+    """A table without point-in-time recovery is only a warning (AwsSolutions-DDB3)."""
+    import aws_cdk as cdk
+    from aws_cdk import aws_dynamodb as dynamodb
+
+    from stacks.app import add_checks
+
+    app = cdk.App(outdir=str(tmp_path))
+    stack = cdk.Stack(app, "Warned")
+    partition_key = dynamodb.Attribute(name="pk", type=dynamodb.AttributeType.STRING)
+    dynamodb.Table(stack, "Table", partition_key=partition_key)
+    add_checks(app)
+    with pytest.raises(Exception, match="ValidationFailed: WARNING"):
+        app.synth()
+    report = json.loads((tmp_path / "validation-report.json").read_text())
+    (nag,) = [r for r in report["pluginReports"] if r["pluginName"] == "AwsSolutions"]
+    findings = {v["ruleName"]: v.get("severity") for v in nag["violations"]}
+    assert findings == {"AwsSolutions-DDB3": "warning"}

@@ -54,8 +54,8 @@ def test_a_schedule_invokes_the_function_every_day(synth: Synth) -> None:
     rule = resources.at("Digests/Daily/Resource")[1]["Properties"]
     assert rule["ScheduleExpression"] == "cron(5 0 * * ? *)"
     assert rule["State"] == "ENABLED"
-    function = resources.function(HANDLER)[0]
-    assert [t["Arn"] for t in rule["Targets"]] == [{"Fn::GetAtt": [function, "Arn"]}]
+    alias = resources.alias(HANDLER)[0]
+    assert [t["Arn"] for t in rule["Targets"]] == [{"Ref": alias}]
 
 
 def _log_group(synth: Synth) -> str:

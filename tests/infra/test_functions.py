@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
+from adapters.notify import WEBHOOK_ENV, WEBHOOK_PARAMETER_ENV
 from adapters.tables import EVENTS, PROJECTIONS
+from stacks.config import DEFAULT_CONCURRENCY
 from stacks.settings import LAMBDA_PYTHON, METRICS_NAMESPACE, SERVICE
-from tests.infra.synth import Synth
+from tests.infra.synth import DEPLOY_CONTEXT, Synth
 from tests.infra.template import Resources
 
 HANDLERS = [
@@ -82,7 +86,29 @@ def test_only_the_projector_knows_the_alert_bus(synth: Synth) -> None:
         assert variables.get("LEDGER_ALERT_BUS") == expected
 
 
-def test_the_notifier_has_no_webhook_unless_one_is_given(synth: Synth) -> None:
+def test_the_webhook_url_stays_in_ssm_only_its_name_is_configured(synth: Synth) -> None:
     resources = Resources(synth.template)
     variables = resources.function("handlers.notifier.handler")[1]["Properties"]["Environment"]
-    assert "LEDGER_ALERT_WEBHOOK_URL" not in variables["Variables"]
+    assert WEBHOOK_ENV not in variables["Variables"]
+    parameter = DEPLOY_CONTEXT["alert_webhook_parameter"]
+    assert variables["Variables"][WEBHOOK_PARAMETER_ENV] == parameter
+    assert WEBHOOK_ENV not in json.dumps(synth.template)
+
+
+@pytest.mark.parametrize("handler", HANDLERS)
+def test_each_function_has_reserved_concurrency(synth: Synth, handler: str) -> None:
+    props = Resources(synth.template).function(handler)[1]["Properties"]
+    names = {"api": "Api", "projector": "Projector", "notifier": "Notifier", "digests": "Digests"}
+    name = names[handler.split(".")[1]]
+    assert props["ReservedConcurrentExecutions"] == DEFAULT_CONCURRENCY[name]
+
+
+@pytest.mark.parametrize("handler", HANDLERS)
+def test_each_function_has_a_live_alias_on_a_published_version(synth: Synth, handler: str) -> None:
+    resources = Resources(synth.template)
+    function = resources.function(handler)[0]
+    alias = resources.alias(handler)[1]
+    assert alias["Properties"]["Name"] == "live"
+    version = alias["Properties"]["FunctionVersion"]["Fn::GetAtt"][0]
+    assert resources.all[version]["Type"] == "AWS::Lambda::Version"
+    assert resources.all[version]["Properties"]["FunctionName"] == {"Ref": function}

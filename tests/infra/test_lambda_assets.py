@@ -34,7 +34,8 @@ HANDLERS = ["handlers.api.handler", "handlers.projector.handler", "handlers.noti
 
 @pytest.fixture(scope="session")
 def code() -> Path:
-    return packaging.build_code().path
+    """The code folder as the stack builds it, with bytecode for this machine's Python."""
+    return packaging.build_code(packaging.host_target()).path
 
 
 @pytest.fixture(scope="session")
@@ -45,7 +46,31 @@ def host_layer() -> Path:
 def test_the_code_folder_holds_the_runtime_packages_only(code: Path) -> None:
     assert {path.name for path in code.iterdir()} <= set(RUNTIME_PACKAGES)
     assert {"ledger", "adapters"} <= {path.name for path in code.iterdir()}
-    assert not list(code.rglob("__pycache__"))
+
+
+def _bytecode_of(folder: Path, python: str) -> dict[Path, int]:
+    """Each module's compiled file's flags (1: by hash, unchecked), if it has one."""
+    tag = f"cpython-{python.replace('.', '')}"
+    found = {}
+    for source in folder.rglob("*.py"):
+        compiled = source.parent / "__pycache__" / f"{source.stem}.{tag}.pyc"
+        if compiled.exists():
+            found[source] = int.from_bytes(compiled.read_bytes()[4:8], "little")
+    return found
+
+
+def test_the_deployed_code_and_layer_carry_bytecode_for_lambdas_python() -> None:
+    """Every module precompiled for the runtime (no compiling at a cold start), and
+    used without looking at the source's time (Lambda does not keep file times)."""
+    code = packaging.build_code().path
+    layer = packaging.build_layer().path / "python"
+    ours = list(code.rglob("*.py"))
+    compiled = _bytecode_of(code, packaging.LAMBDA.python)
+    assert set(compiled) == set(ours)
+    assert set(compiled.values()) == {1}
+    for package in ("pydantic", "boto3", "botocore", "eventsourcing", "aws_lambda_powertools"):
+        modules = list((layer / package).rglob("*.py"))
+        assert len(_bytecode_of(layer / package, packaging.LAMBDA.python)) == len(modules), package
 
 
 def test_the_deployed_layer_is_built_for_lambdas_python_on_arm() -> None:
@@ -145,3 +170,4 @@ def test_the_notifier_takes_both_alert_types_from_the_asset(
     result = _probe("invoke", handler, code, host_layer, _environment(synth, handler), tmp_path)
     assert result["borrowed"] == {}
     assert len(result["answers"]) == len(ALERT_TYPES)
+    assert result["webhook_calls"] == len(ALERT_TYPES)  # to the URL read from SSM

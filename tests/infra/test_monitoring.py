@@ -7,6 +7,9 @@ from typing import Any
 
 import pytest
 
+from adapters.tables import EVENTS, PROJECTIONS, TableSpec
+from stacks.api import STAGE
+from stacks.monitoring import MAX_ALERT_WAIT_S
 from stacks.settings import (
     METRIC_ALERTS_LEFT_PENDING,
     METRIC_ALERTS_PUBLISHED,
@@ -16,7 +19,7 @@ from stacks.settings import (
     METRICS_NAMESPACE,
     SERVICE,
 )
-from tests.infra.synth import Synth
+from tests.infra.synth import DEPLOY_CONTEXT, Synth
 from tests.infra.template import Resources
 
 
@@ -46,10 +49,54 @@ def test_each_function_alarms_on_errors_and_throttles(synth: Synth, function: st
     assert alarms[f"{function}Throttles"]["MetricName"] == "Throttles"
 
 
-def test_stream_lag_and_api_server_errors_alarm(synth: Synth) -> None:
-    alarms = _alarms(synth)
-    assert alarms["StreamIteratorAge"]["MetricName"] == "IteratorAge"
-    assert alarms["Api5xx"]["MetricName"] == "5XXError"
+def test_stream_lag_alarms(synth: Synth) -> None:
+    assert _alarms(synth)["StreamIteratorAge"]["MetricName"] == "IteratorAge"
+
+
+@pytest.mark.parametrize(
+    ("alarm", "metric", "statistic"),
+    [("Api5xx", "5XXError", "Average"), ("Api4xx", "4XXError", "Average"),
+     ("ApiLatency", "Latency", "p99")],
+)  # fmt: skip
+def test_api_alarms_watch_this_apis_stage_only(
+    synth: Synth, alarm: str, metric: str, statistic: str
+) -> None:
+    resources = Resources(synth.template)
+    api = resources.at("Api/Api/Resource")[1]["Properties"]
+    found = _alarms(synth)[alarm]
+    assert found["MetricName"] == metric
+    assert found.get("Statistic", found.get("ExtendedStatistic")) == statistic
+    dimensions = {d["Name"]: d["Value"] for d in found["Dimensions"]}
+    assert dimensions == {"ApiName": api["Name"], "Stage": STAGE}
+    assert api["Name"] not in ("Api", "api")  # named for this stack, not a common name
+
+
+def test_customer_success_alarms_on_alerts_left_unread(synth: Synth) -> None:
+    resources = Resources(synth.template)
+    queue = resources.id_at("Alerts/CustomerSuccess/Resource")
+    alarm = _alarms(synth)["CustomerSuccessWaiting"]
+    assert alarm["MetricName"] == "ApproximateAgeOfOldestMessage"
+    assert alarm["Dimensions"] == [
+        {"Name": "QueueName", "Value": {"Fn::GetAtt": [queue, "QueueName"]}}
+    ]
+    assert alarm["Threshold"] == MAX_ALERT_WAIT_S
+
+
+@pytest.mark.parametrize("table", [EVENTS, PROJECTIONS])
+def test_each_table_alarms_on_throttled_reads_and_writes(synth: Synth, table: TableSpec) -> None:
+    resources = Resources(synth.template)
+    table_id = resources.id_at(f"EventStore/{table.logical_id}/Resource")
+    name = "Events" if table is EVENTS else "Projections"
+    alarm = _alarms(synth)[f"{name}TableThrottled"]
+    metrics = {
+        m["MetricStat"]["Metric"]["MetricName"]: m["MetricStat"]["Metric"]["Dimensions"]
+        for m in alarm["Metrics"]
+        if "MetricStat" in m
+    }
+    assert set(metrics) == {"ReadThrottleEvents", "WriteThrottleEvents"}
+    for dimensions in metrics.values():
+        assert dimensions == [{"Name": "TableName", "Value": {"Ref": table_id}}]
+    assert alarm["Threshold"] == 1
 
 
 @pytest.mark.parametrize("metric", [METRIC_PROJECTIONS_TOO_LARGE, METRIC_ALERTS_LEFT_PENDING])
@@ -66,6 +113,17 @@ def test_every_alarm_notifies_the_encrypted_alarm_topic(synth: Synth) -> None:
     assert topic["Properties"]["KmsMasterKeyId"]
     for alarm in _alarms(synth).values():
         assert alarm["AlarmActions"] == [{"Ref": topic_id}]
+
+
+def test_the_alarm_topic_has_the_configured_subscriber(synth: Synth) -> None:
+    resources = Resources(synth.template)
+    topic_id = resources.id_at("Monitoring/AlarmTopic/Resource")
+    (subscription,) = resources.of_type("AWS::SNS::Subscription").values()
+    assert subscription["Properties"] == {
+        "Protocol": "email",
+        "TopicArn": {"Ref": topic_id},
+        "Endpoint": DEPLOY_CONTEXT["alarm_email"],
+    }
 
 
 def test_the_dashboard_shows_the_ledgers_metrics(synth: Synth) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -213,3 +214,21 @@ def test_webhook_notifier_posts_the_alert_event(webhook: Any) -> None:
 def test_webhook_url_must_be_http(url: str) -> None:
     with pytest.raises(ValueError):
         WebhookNotifier(url)
+
+
+def test_the_webhook_url_can_come_from_an_ssm_parameter(webhook: Any) -> None:
+    url, received = webhook
+    asked: list[str] = []
+
+    def read(name: str) -> str:
+        asked.append(name)
+        return str(url)
+
+    env = {"LEDGER_ALERT_WEBHOOK_PARAMETER": "/credit-ledger/alert-webhook-url"}
+    logger = logging.getLogger("test-notifier")
+    notifier = notifier_from_env(logger, env, read_parameter=read)
+    notifier.notify(alert(2).event())
+    assert asked == ["/credit-ledger/alert-webhook-url"]
+    assert received[0][1] == alert(2).event()
+    quiet = notifier_from_env(logger, {}, read_parameter=read)
+    assert isinstance(quiet, LogNotifier) and asked == ["/credit-ledger/alert-webhook-url"]

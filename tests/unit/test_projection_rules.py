@@ -263,7 +263,7 @@ def test_projection_matches_the_ledger_and_a_rebuild(memory_ledger, clock, alert
     alerts()
     live = rebuild(memory_ledger, ["acme"])
     status = memory_ledger.status("acme")
-    head, balances = snapshot(live, "acme")
+    head, balances, *_ = snapshot(live, "acme")
     month = head.current
     assert (month.period, month.plan, month.limit, month.used, month.remaining) == (
         status.month,
@@ -293,5 +293,5 @@ def test_alerts_say_why_in_numbers(memory_ledger, clock, alerts, sink) -> None:
     assert detail["run_out_at"] == "2026-11-21T00:00:00.000000Z"
     assert detail["period_ends_at"] == "2026-12-01T00:00:00.000000Z"
     assert detail["suggested_plan"] == "Enterprise"
-    head, _ = snapshot(rebuild(memory_ledger, ["acme"]), "acme")
+    head, *_ = snapshot(rebuild(memory_ledger, ["acme"]), "acme")
     assert head.current.daily == (5,) * 12

@@ -39,8 +39,40 @@ def test_a_write_of_unknown_outcome_then_a_throttled_receipt_read_charges_once(
     recorder.fail("insert_events", after_the_call=True)
     recorder.fail("select_events")  # the receipt check that follows
     answer = consume(memory_ledger, "acme", "u-1", "e-1")
-    assert (answer.remaining, answer.replayed) == (19, True)  # found by its receipt
+    # Found by its receipt, which its own first attempt wrote: a first charge.
+    assert (answer.remaining, answer.replayed) == (19, False)
     assert memory_ledger.status("acme").used == 1
+    assert consume(memory_ledger, "acme", "u-1", "e-1").replayed  # a real repeat
+
+
+def test_a_top_up_whose_answer_was_lost_is_answered_as_granted(
+    memory_ledger: FaultyLedger,
+) -> None:
+    memory_ledger.recorder.fail("insert_events", after_the_call=True)
+    answer = memory_ledger.top_up("acme", 5, top_up_id="t-1")
+    assert (answer.credits, answer.replayed) == (5, False)
+    assert memory_ledger.top_up("acme", 5, top_up_id="t-1").replayed
+
+
+def test_a_first_charge_found_by_its_own_receipt_is_201_and_counted(
+    memory_ledger: FaultyLedger, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from handlers import metric_names
+    from handlers.observability import metrics
+
+    memory_ledger.recorder.fail("insert_events", after_the_call=True)
+    body = json.dumps({"enquiry_id": "e-9", "user_id": "u-1"})
+    event = proxy_event("POST", "/orgs/acme/enquiries", {"Host": "local"}, body)
+    counted: list[str] = []
+    monkeypatch.setattr(metrics, "add_metric", lambda name, **_: counted.append(name))
+    wiring.bootstrap(ledger=memory_ledger)
+    try:
+        answer = api.resolve(event, None)
+    finally:
+        wiring.bootstrap()
+    assert answer["statusCode"] == 201, answer
+    assert "Idempotent-Replayed" not in json.dumps(answer["multiValueHeaders"])
+    assert counted == [metric_names.CREDITS_CONSUMED]
 
 
 def test_a_store_that_stays_unavailable_is_busy_and_charges_nothing(

@@ -1,0 +1,1 @@
+"""The customer-success console: HTML pages and the assets they load (assets/)."""

@@ -1,0 +1,36 @@
+"""An alert left pending before the outlook fields existed is delivered as documented."""
+
+from __future__ import annotations
+
+import json
+
+from projections.alerts import Alert, alert_id
+from tests.projection_support import validate
+
+# As the projector kept a pending alert before pace_per_day, run_out_at,
+# period_ends_at and suggested_plan were added (schema version 1).
+EARLIER = {
+    "source": "credit-ledger",
+    "detail-type": "NearLimit",
+    "detail": {
+        "schema_version": 1,
+        "alert_id": alert_id("acme", "2026-11", "NearLimit"),
+        "org_id": "acme",
+        "plan": "Basic",
+        "period": "2026-11",
+        "limit": 100,
+        "used": 80,
+        "remaining": 20,
+        "occurred_at": "2026-11-20T10:00:00.000000Z",
+        "rule": "threshold",
+        "forecast_used": 120,
+    },
+}
+
+
+def test_an_alert_pending_from_before_the_outlook_is_published_within_the_schema() -> None:
+    alert = Alert.from_json(json.dumps(EARLIER))
+    validate(alert.event())
+    detail = alert.detail()
+    assert {k: detail[k] for k in EARLIER["detail"]} == EARLIER["detail"]
+    assert [detail[k] for k in ("pace_per_day", "run_out_at", "period_ends_at")] == [None] * 3

@@ -1,5 +1,6 @@
-"""The read-only commands (status, history, rebuild) make nothing: a data dir without
-ledger data is reported in one line; output cut short by the reader ends quietly."""
+"""The read-only commands (status, history, rebuild, verify, digest, export) make
+nothing: a data dir without ledger data is reported in one line; output cut short by
+the reader ends quietly."""
 
 from __future__ import annotations
 
@@ -15,7 +16,14 @@ from localmode.settings import configure
 from projections.settings import CONFIDENCE_ENV
 from tests.http.client import run_ledger
 
-COMMANDS = [["status", "acme"], ["history", "acme"], ["rebuild"]]
+COMMANDS = [
+    ["status", "acme"],
+    ["history", "acme"],
+    ["rebuild"],
+    ["verify"],
+    ["digest"],
+    ["export", "acme"],
+]
 
 
 def with_events(data_dir: Path, enquiries: int = 0) -> Path:

@@ -8,9 +8,7 @@ the console and GET /orgs: the resolver it uses has no route that writes.
 from __future__ import annotations
 
 import os
-import signal
 from pathlib import Path
-from types import FrameType
 
 from localmode.errors import CommandError
 from localmode.settings import configure
@@ -25,7 +23,7 @@ def run_console(host: str, port: int, data_dir: Path) -> int:
     from ledger import CreditLedger
     from localmode import gateway
     from localmode.projection import PROJECTIONS_FILE
-    from localmode.server import describe, make_server
+    from localmode.server import make_server, serve_until_stopped
 
     on_aws = os.environ.get("PERSISTENCE_MODULE") == DYNAMODB
     path = data_dir / PROJECTIONS_FILE
@@ -41,16 +39,5 @@ def run_console(host: str, port: int, data_dir: Path) -> int:
     gateway.use_app(create_console_app)
     server = make_server(host, port)
 
-    def stop(signum: int, _: FrameType | None) -> None:
-        raise KeyboardInterrupt
-
-    signal.signal(signal.SIGTERM, stop)
-    print(describe(server), flush=True)
-    try:
-        server.serve_forever(poll_interval=0.2)
-    except KeyboardInterrupt:
-        pass
-    finally:
-        server.server_close()
-        ledger.close()
+    serve_until_stopped(server, ledger.close)
     return 0

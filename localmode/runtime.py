@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import signal
 import sys
 from pathlib import Path
-from types import FrameType
 
 from localmode.errors import CommandError
 from localmode.lock import lock_data_dir
@@ -28,7 +26,7 @@ def run(host: str, port: int, data_dir: Path) -> int:
     from handlers.observability import logger
     from ledger import CreditLedger
     from localmode.projection import start_projection
-    from localmode.server import describe, make_server
+    from localmode.server import make_server, serve_until_stopped
     from localmode.shutdown import IN_FLIGHT
 
     ledger = CreditLedger(env=env)
@@ -42,23 +40,20 @@ def run(host: str, port: int, data_dir: Path) -> int:
         raise CommandError(str(error)) from None
     wiring.bootstrap(ledger=ledger, projections=projection.store)
 
-    def stop(signum: int, _: FrameType | None) -> None:
-        raise KeyboardInterrupt
-
-    signal.signal(signal.SIGTERM, stop)
-    print(describe(server), flush=True)
-    logger.info("ledger serving", extra={"host": host, "port": port, "data_dir": str(data_dir)})
-    try:
-        server.serve_forever(poll_interval=0.2)
-    except KeyboardInterrupt:
-        pass
-    finally:
-        server.server_close()
+    def close() -> None:
         if not IN_FLIGHT.drain(timeout=DRAIN_SECONDS):
             logger.warning("requests still running at shutdown; closing the store anyway")
         projection.stop()
         ledger.close()
         lock.close()
+
+    serve_until_stopped(
+        server,
+        close,
+        started=lambda: logger.info(
+            "ledger serving", extra={"host": host, "port": port, "data_dir": str(data_dir)}
+        ),
+    )
     return 0
 
 

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import json
+import signal
+from collections.abc import Callable
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from types import FrameType
 from typing import Any
 
 from handlers.errors import MAX_BODY_BYTES, error_body
@@ -152,3 +155,24 @@ def make_server(host: str, port: int) -> LedgerServer:
 def describe(server: LedgerServer) -> str:
     host, port = server.server_address[:2]
     return json.dumps({"listening": f"http://{host!s}:{port}"})
+
+
+def serve_until_stopped(
+    server: LedgerServer, close: Callable[[], None], started: Callable[[], None] = lambda: None
+) -> None:
+    """Says where it listens (then calls `started`), serves until SIGTERM or Ctrl-C,
+    then closes the socket and calls `close`."""
+
+    def stop(signum: int, _: FrameType | None) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, stop)
+    print(describe(server), flush=True)
+    started()
+    try:
+        server.serve_forever(poll_interval=0.2)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+        close()

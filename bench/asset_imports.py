@@ -15,11 +15,10 @@ from __future__ import annotations
 import json
 import platform
 import statistics
-import subprocess
 import sys
 import tempfile
 
-from bench.imports import HANDLERS, LAMBDA_ENV
+from bench.imports import HANDLERS, LAMBDA_ENV, probe_ms
 from stacks import packaging
 
 ROUNDS = 5
@@ -33,15 +32,7 @@ def import_cpu_ms(python: str, paths: list[str], module: str) -> float:
     code = _PROBE.format(paths=paths, module=module)
     env = {**LAMBDA_ENV, "PATH": "/usr/bin:/bin"}
     with tempfile.TemporaryDirectory() as cwd:
-        out = subprocess.run(
-            [python, "-I", "-S", "-B", "-c", code],
-            cwd=cwd,
-            env=env,
-            capture_output=True,
-            text=True,
-            check=True,
-        )
-    return 1000 * float(out.stdout.strip().splitlines()[-1])
+        return probe_ms([python, "-I", "-S", "-B", "-c", code], cwd=cwd, env=env)
 
 
 def main() -> None:

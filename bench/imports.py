@@ -31,14 +31,12 @@ def import_ms(module: str) -> float:
     """Milliseconds to import one module in a new interpreter (start-up not counted)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("POWERTOOLS_", "AWS_"))}
     env.update(LAMBDA_ENV, PYTHONPATH=str(ROOT))
-    out = subprocess.run(
-        [sys.executable, "-c", _PROBE.format(module)],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
+    return probe_ms([sys.executable, "-c", _PROBE.format(module)], cwd=ROOT, env=env)
+
+
+def probe_ms(command: list[str], cwd: Path | str, env: dict[str, str]) -> float:
+    """Runs a probe that prints seconds on its last line; the figure in milliseconds."""
+    out = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, check=True)
     return 1000 * float(out.stdout.strip().splitlines()[-1])
 
 

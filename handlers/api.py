@@ -7,6 +7,7 @@ from typing import Any
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
 from aws_lambda_powertools.event_handler.exceptions import NotFoundError
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
+from aws_lambda_powertools.event_handler.router import APIGatewayRouter
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from eventsourcing.persistence import OperationalError
@@ -14,29 +15,32 @@ from eventsourcing.persistence import OperationalError
 from handlers import deadlines, errors, metric_names
 from handlers.actor import with_actor
 from handlers.observability import logger, metrics, tracer
-from handlers.openapi import DOCUMENT, Health, allowed_methods, published
+from handlers.openapi import Health, allowed_methods, document, published
 from handlers.paths import decoded_path
 from handlers.query_params import refuse_undefined
 from handlers.resolver import RequestScopedResolver
-from handlers.routes import console, credits, cross_org, orgs, usage
+from handlers.routes import credits, cross_org, orgs, usage
 from handlers.routes.common import documented, json_response
 from ledger import deadline
 from ledger.domain.errors import Busy, InvalidInput, LedgerError
 
 
-def create_app(swagger: bool = False) -> APIGatewayRestResolver:
+def create_app(swagger: bool = False, console: bool = False) -> APIGatewayRestResolver:
     """A resolver with every route and error mapping.
 
     The Swagger UI page is for `ledger serve`: enabling it imports the OpenAPI
     models (about a third of `import boto3`) at every Lambda cold start, while
-    /openapi.json builds them only when asked.
+    /openapi.json builds them only when asked. The console pages are for `ledger
+    serve` and `ledger console` too: the stack routes none of them to the function.
     """
     app = RequestScopedResolver(enable_validation=True, json_body_deserializer=errors.read_json)
-    for router in (orgs.router, credits.router, usage.router, cross_org.router, console.router):
+    for router in (orgs.router, credits.router, usage.router, cross_org.router):
         app.include_router(router)
+    if console:
+        app.include_router(_console_router())
     app.use([refuse_undefined, with_actor])
     if swagger:
-        app.enable_swagger(path="/swagger", **DOCUMENT)
+        app.enable_swagger(path="/swagger", **document())
     _add_service_routes(app)
     _add_error_handlers(app)
     return app
@@ -46,11 +50,17 @@ def create_console_app() -> APIGatewayRestResolver:
     """The console's pages and GET /orgs alone: what `ledger console` serves. No
     route of it writes."""
     app = RequestScopedResolver(enable_validation=True, json_body_deserializer=errors.read_json)
-    for router in (cross_org.router, console.router):
+    for router in (cross_org.router, _console_router()):
         app.include_router(router)
     app.use([refuse_undefined])
     _add_error_handlers(app)
     return app
+
+
+def _console_router() -> APIGatewayRouter:
+    from handlers.routes import console
+
+    return console.router
 
 
 def _add_service_routes(app: APIGatewayRestResolver) -> None:
@@ -67,7 +77,7 @@ def _add_service_routes(app: APIGatewayRestResolver) -> None:
 
     @app.get("/openapi.json", include_in_schema=False)
     def openapi() -> Response[Any]:
-        body = published(app.get_openapi_json_schema(**DOCUMENT))
+        body = published(app.get_openapi_json_schema(**document()))
         return Response(status_code=200, content_type="application/json", body=body)
 
 

@@ -20,7 +20,7 @@ from handlers.observability import metrics
 # are reused, since building one takes about 1.5 ms. The ledger serialises
 # commands per org itself.
 _IDLE: queue.SimpleQueue[APIGatewayRestResolver] = queue.SimpleQueue()
-_MAKE_APP: Callable[[], APIGatewayRestResolver] = lambda: create_app(swagger=True)  # noqa: E731
+_MAKE_APP: Callable[[], APIGatewayRestResolver] = lambda: create_app(swagger=True, console=True)  # noqa: E731
 # One Metrics object serves the process: values are added and printed under one
 # lock, or a value added while another request prints is lost.
 _METRICS = threading.RLock()  # add_metric prints by itself every 100 values

@@ -55,6 +55,31 @@ def test_only_the_local_resolver_has_a_swagger_page() -> None:
     assert resolve(swagger(), None, create_app(swagger=True))["statusCode"] == 200
 
 
+def test_the_api_function_loads_neither_the_openapi_models_nor_the_console() -> None:
+    """Both are for /openapi.json and the local pages: a cold start pays for neither."""
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys, handlers.api;"
+        "print(*(m in sys.modules for m in ("
+        "'aws_lambda_powertools.event_handler.openapi.models', 'handlers.routes.console')))"
+    )
+    found = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+    ).stdout.split()
+    assert found == ["False", "False"]
+
+
+def test_the_console_is_served_locally_not_by_the_function() -> None:
+    from handlers.api import create_app, resolve
+    from localmode.gateway import proxy_event
+
+    page = proxy_event("GET", "/console", {"Host": "local"}, None)
+    assert resolve(page, None)["statusCode"] == 404
+    assert resolve(page, None, create_app(console=True))["statusCode"] != 404
+
+
 def test_the_projector_loads_no_answer_models() -> None:
     """It reads events through the ledger and never builds an answer (pydantic)."""
     import subprocess

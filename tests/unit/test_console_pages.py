@@ -40,7 +40,8 @@ def project(ledger: CreditLedger, store: MemoryProjectionStore, *orgs: str) -> N
 
 
 def get(path: str) -> dict[str, Any]:
-    answer = api.resolve(proxy_event("GET", path, {"Host": "local"}, None), None)
+    event = proxy_event("GET", path, {"Host": "local"}, None)
+    answer = api.resolve(event, None, api.create_app(console=True))
     assert answer["statusCode"] in (200, 404), answer
     return answer
 

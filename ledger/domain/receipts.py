@@ -19,7 +19,7 @@ from typing import Any, ClassVar, Self
 from eventsourcing.domain import Aggregate
 from eventsourcing.utils import get_topic
 
-from ledger.domain.org import NAMESPACE
+from ledger.domain.org import NAMESPACE, Org
 
 
 def enquiry_uuid(org_id: str, enquiry_id: str) -> uuid.UUID:
@@ -118,6 +118,20 @@ class EnquiryReceipt(Receipt):
         def upcast_v1_v2(state: dict[str, Any]) -> None:
             state["period"] = state["paid_by"] = None
 
+        @classmethod
+        def of(cls, org_id: str, charged: Org.CreditConsumed) -> Self:
+            return cls.make(
+                org_id,
+                charged.enquiry_id,
+                charged.timestamp,
+                user_id=charged.user_id,
+                consumed_at=charged.timestamp,
+                remaining=charged.remaining,
+                user_remaining=charged.user_remaining,
+                period=charged.period,
+                paid_by=charged.paid_by,
+            )
+
 
 class RefundReceipt(Receipt):
     """An enquiry's refund, once: its key is the enquiry's under another kind."""
@@ -131,6 +145,18 @@ class RefundReceipt(Receipt):
         remaining: int
         user_remaining: int | None
 
+        @classmethod
+        def of(cls, org_id: str, refunded: Org.CreditRefunded) -> Self:
+            return cls.make(
+                org_id,
+                refunded.enquiry_id,
+                refunded.timestamp,
+                user_id=refunded.user_id,
+                refunded_at=refunded.timestamp,
+                remaining=refunded.remaining,
+                user_remaining=refunded.user_remaining,
+            )
+
 
 class TopUpReceipt(Receipt):
     kind, id_field = "top-up", "top_up_id"
@@ -141,3 +167,15 @@ class TopUpReceipt(Receipt):
         expires_at: datetime
         limit: int
         remaining: int
+
+        @classmethod
+        def of(cls, org_id: str, granted: Org.TopUpGranted) -> Self:
+            return cls.make(
+                org_id,
+                granted.top_up_id,
+                granted.timestamp,
+                credits=granted.credits,
+                expires_at=granted.expires_at,
+                limit=granted.limit,
+                remaining=granted.remaining,
+            )

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 from importlib import resources
-from typing import Annotated, Any, cast
+from typing import Annotated, Any
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
@@ -17,7 +17,7 @@ from aws_lambda_powertools.event_handler.router import APIGatewayRouter
 from handlers.console import pages
 from handlers.errors import error_response
 from handlers.routes.common import OrgId
-from handlers.routes.cross_org import SortName, orgs_query
+from handlers.routes.cross_org import orgs_query
 from handlers.wiring import services
 from ledger import CreditLedger
 from ledger.domain.errors import InvalidInput
@@ -83,7 +83,7 @@ def _list_query(
         raise InvalidInput(f"sort must be one of {', '.join(SORTS)}")
     if plan and plan not in PLAN_NAMES:
         raise InvalidInput(f"plan must be one of {', '.join(PLAN_NAMES)}")
-    return orgs_query(month or None, state, plan or None, cast("SortName", sort), after or None)
+    return orgs_query(month or None, state, plan or None, sort, after or None)
 
 
 @router.get("/console/orgs/<org_id>", include_in_schema=False)

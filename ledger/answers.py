@@ -8,13 +8,29 @@ an answer as a mapping. The HTTP layer turns them into its own documented models
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, fields
 from datetime import datetime
-from typing import Any
+from operator import attrgetter
+from typing import Any, TypeVar, cast
 
 from ledger.domain.org import Org
 from ledger.domain.periods import month_key
-from ledger.domain.receipts import EnquiryReceipt, RefundReceipt, TopUpReceipt
+from ledger.domain.receipts import EnquiryReceipt, Receipt, RefundReceipt, TopUpReceipt
+
+A = TypeVar("A")
+
+
+def _from_receipt(answer: type[A], receipt: Receipt.Recorded, replayed: bool) -> A:
+    """A command's answer: each field is the receipt's of the same name."""
+    read = _READERS.get(answer)
+    if read is None:  # once per kind of answer: a consume pays for no field lookup
+        names = [f.name for f in fields(answer) if f.name != "replayed"]  # type: ignore[arg-type]
+        read = _READERS[answer] = attrgetter(*names)
+    return cast("Callable[..., A]", answer)(*read(receipt), replayed=replayed)
+
+
+_READERS: dict[type[Any], attrgetter[Any]] = {}
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,15 +93,7 @@ class Consumption:
 
     @classmethod
     def of(cls, receipt: EnquiryReceipt.Recorded, replayed: bool = False) -> Consumption:
-        return cls(
-            org_id=receipt.org_id,
-            user_id=receipt.user_id,
-            enquiry_id=receipt.enquiry_id,
-            consumed_at=receipt.consumed_at,
-            remaining=receipt.remaining,
-            user_remaining=receipt.user_remaining,
-            replayed=replayed,
-        )
+        return _from_receipt(cls, receipt, replayed)
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,15 +108,7 @@ class TopUp:
 
     @classmethod
     def of(cls, receipt: TopUpReceipt.Recorded, replayed: bool = False) -> TopUp:
-        return cls(
-            org_id=receipt.org_id,
-            top_up_id=receipt.top_up_id,
-            credits=receipt.credits,
-            expires_at=receipt.expires_at,
-            limit=receipt.limit,
-            remaining=receipt.remaining,
-            replayed=replayed,
-        )
+        return _from_receipt(cls, receipt, replayed)
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,15 +123,7 @@ class Refund:
 
     @classmethod
     def of(cls, receipt: RefundReceipt.Recorded, replayed: bool = False) -> Refund:
-        return cls(
-            org_id=receipt.org_id,
-            enquiry_id=receipt.enquiry_id,
-            user_id=receipt.user_id,
-            refunded_at=receipt.refunded_at,
-            remaining=receipt.remaining,
-            user_remaining=receipt.user_remaining,
-            replayed=replayed,
-        )
+        return _from_receipt(cls, receipt, replayed)
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,6 +3,8 @@ when it first builds its client; the Swagger UI page is for local use."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from typing import Any
 
 import pytest
@@ -58,17 +60,12 @@ def test_only_the_local_resolver_has_a_swagger_page() -> None:
 
 def test_the_api_function_loads_neither_the_openapi_models_nor_the_console() -> None:
     """Both are for /openapi.json and the local pages: a cold start pays for neither."""
-    import subprocess
-    import sys
-
     probe = (
         "import sys, handlers.api;"
         "print(*(m in sys.modules for m in ("
         "'aws_lambda_powertools.event_handler.openapi.models', 'handlers.routes.console')))"
     )
-    found = subprocess.run(
-        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
-    ).stdout.split()
+    found = fresh_interpreter(probe)
     assert found == ["False", "False"]
 
 
@@ -84,22 +81,14 @@ def test_the_console_is_served_locally_not_by_the_function() -> None:
 def test_the_notifier_function_loads_no_ledger() -> None:
     """It only hands alerts on: the composition root builds the ledger for the
     functions that use it, and imports it only then."""
-    import subprocess
-    import sys
-
     probe = "import sys, handlers.notifier; print('ledger.application' in sys.modules)"
-    found = subprocess.run(
-        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
-    ).stdout.split()
+    found = fresh_interpreter(probe)
     assert found == ["False"]
 
 
 def test_the_ledger_core_loads_no_pydantic() -> None:
     """The answers are plain values: the projector, which reads events through the
     ledger, and a script running commands pay for no validation library."""
-    import subprocess
-    import sys
-
     probe = (
         "import sys, handlers.projector, ledger;"
         "app = ledger.CreditLedger(env={'PERSISTENCE_MODULE': 'eventsourcing.popo'});"
@@ -107,7 +96,11 @@ def test_the_ledger_core_loads_no_pydantic() -> None:
         "app.status('acme'); app.history('acme');"
         "print('pydantic' in sys.modules)"
     )
-    found = subprocess.run(
-        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
-    ).stdout.split()
+    found = fresh_interpreter(probe)
     assert found == ["False"]
+
+
+def fresh_interpreter(probe: str) -> list[str]:
+    """What a probe prints, run in a new interpreter (nothing imported yet)."""
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    return done.stdout.split()

@@ -11,24 +11,9 @@ from typing import Any
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from adapters.notify import Notifier, notifier_from_env
-from handlers.observability import logger, metrics, trace_calls, tracer
+from handlers.observability import logger, metrics, tracer
+from handlers.wiring import services
 from projections.alerts import KINDS, SOURCE, Alert
-
-_notifier: Notifier | None = None
-
-
-def get_notifier() -> Notifier:
-    global _notifier
-    if _notifier is None:
-        trace_calls("httplib")  # webhook deliveries
-        _notifier = notifier_from_env(logger)
-    return _notifier
-
-
-def use_notifier(notifier: Notifier | None) -> None:
-    global _notifier
-    _notifier = notifier
 
 
 @logger.inject_lambda_context(correlation_id_path="detail.alert_id")
@@ -39,6 +24,6 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
         logger.warning("not an alert; ignored", extra={"event_source": event.get("source")})
         return {"notified": None}
     alert = Alert.from_event(event)  # checks the detail has what an alert carries
-    get_notifier().notify(alert.event())
+    services().notifier.notify(alert.event())
     metrics.add_metric(name=f"{alert.kind}Notified", unit=MetricUnit.Count, value=1)
     return {"notified": alert.alert_id}

@@ -10,30 +10,37 @@ from __future__ import annotations
 import os
 from typing import TYPE_CHECKING
 
-from handlers.observability import trace_calls
-from ledger import CreditLedger
+from handlers.observability import logger, trace_calls
 
 if TYPE_CHECKING:
+    from adapters.notify import Notifier
+    from ledger import CreditLedger
     from projections.projector import Projector
     from projections.store import ProjectionStore
 
 
 class Services:
-    """The ledger, the projection store and the projector, each built once."""
+    """The ledger, the projection store, the projector and the notifier, each
+    built once. Each function imports only what it uses: the notifier's cold
+    start loads no ledger."""
 
     def __init__(
         self,
         ledger: CreditLedger | None = None,
         projections: ProjectionStore | None = None,
         projector: Projector | None = None,
+        notifier: Notifier | None = None,
     ) -> None:
         self._ledger = ledger
         self._projections = projections
         self._projector = projector
+        self._notifier = notifier
 
     @property
     def ledger(self) -> CreditLedger:
         if self._ledger is None:
+            from ledger import CreditLedger
+
             trace_calls("botocore")
             self._ledger = CreditLedger()  # persistence chosen by environment
         return self._ledger
@@ -73,6 +80,16 @@ class Services:
             )
         return self._projector
 
+    @property
+    def notifier(self) -> Notifier:
+        """Where alerts go from the bus: the webhook named by environment, or the log."""
+        if self._notifier is None:
+            from adapters.notify import notifier_from_env
+
+            trace_calls("httplib")  # webhook deliveries
+            self._notifier = notifier_from_env(logger)
+        return self._notifier
+
 
 _services = Services()
 
@@ -81,11 +98,12 @@ def bootstrap(
     ledger: CreditLedger | None = None,
     projections: ProjectionStore | None = None,
     projector: Projector | None = None,
+    notifier: Notifier | None = None,
 ) -> Services:
     """Starts the handlers on these services; the ones not given are built from
     the environment when first used. `bootstrap()` starts afresh."""
     global _services
-    _services = Services(ledger, projections, projector)
+    _services = Services(ledger, projections, projector, notifier)
     return _services
 
 

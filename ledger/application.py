@@ -10,15 +10,15 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any, ClassVar, cast
+from typing import Any, ClassVar, cast
 
 from eventsourcing.application import Application
 from eventsourcing.domain import Aggregate
 
 from ledger import audit
-from ledger.domain import chain, errors
+from ledger.answers import Consumption, History, OrgStatus, Refund, TopUp
+from ledger.domain import errors
 from ledger.domain.org import Org, org_uuid
-from ledger.domain.periods import month_key
 from ledger.domain.plans import CATALOGUE
 from ledger.domain.receipts import EnquiryReceipt, RefundReceipt, TopUpReceipt, has_older_key
 from ledger.session import Decision, OrgSessions
@@ -34,12 +34,6 @@ from ledger.validation import (
     check_whole,
 )
 
-if TYPE_CHECKING:
-    from ledger.models import Consumption, History, OrgStatus, Refund, TopUp
-
-# The answers are pydantic models, imported where the first one is built: the
-# stream projector uses this class only to read events (about 90 ms of its
-# cold start).
 Clock = Callable[[], datetime]
 
 
@@ -79,7 +73,7 @@ class CreditLedger(Application[uuid.UUID]):
 
         def decide(org: Org, now: datetime) -> Decision[OrgStatus]:
             org.set_plan(CATALOGUE[plan], now, actor, reason)
-            return _status(org, now), []
+            return OrgStatus.of(org, now), []
 
         return self.orgs.run(org_id, decide)
 
@@ -98,7 +92,7 @@ class CreditLedger(Application[uuid.UUID]):
 
         def decide(org: Org, now: datetime) -> Decision[OrgStatus]:
             org.set_user_limit(limit, now, actor, reason)
-            return _status(org, now), []
+            return OrgStatus.of(org, now), []
 
         return self.orgs.run(org_id, decide)
 
@@ -109,18 +103,8 @@ class CreditLedger(Application[uuid.UUID]):
 
         def decide(org: Org, now: datetime) -> Decision[Consumption]:
             event = org.consume(user_id, enquiry_id, now)
-            receipt = EnquiryReceipt.Recorded.make(
-                org_id,
-                enquiry_id,
-                now,
-                user_id=user_id,
-                consumed_at=now,
-                remaining=event.remaining,
-                user_remaining=event.user_remaining,
-                period=event.period,
-                paid_by=event.paid_by,
-            )
-            return _consumption(receipt, replayed=False), [receipt]
+            receipt = EnquiryReceipt.Recorded.of(org_id, event)
+            return Consumption.of(receipt), [receipt]
 
         def replay() -> Consumption | None:
             receipt = self.orgs.receipt(EnquiryReceipt.Recorded, org_id, enquiry_id)
@@ -131,7 +115,7 @@ class CreditLedger(Application[uuid.UUID]):
             if self.orgs.receipt(RefundReceipt.Recorded, org_id, enquiry_id) is not None:
                 raise errors.EnquiryRefunded(f"enquiry {enquiry_id} was refunded; it is finished")
             # Our own earlier attempt's receipt (its answer was lost): a first charge.
-            return _consumption(receipt, replayed=not self.orgs.is_own(receipt))
+            return Consumption.of(receipt, replayed=not self.orgs.is_own(receipt))
 
         older = has_older_key(org_id, enquiry_id)
         return self.orgs.run(org_id, decide, replay, replay_first=older)
@@ -154,16 +138,8 @@ class CreditLedger(Application[uuid.UUID]):
 
         def decide(org: Org, now: datetime) -> Decision[TopUp]:
             event = org.top_up(chosen_id, credits, note, now, actor, reason)
-            receipt = TopUpReceipt.Recorded.make(
-                org_id,
-                chosen_id,
-                now,
-                credits=credits,
-                expires_at=event.expires_at,
-                limit=event.limit,
-                remaining=event.remaining,
-            )
-            return _top_up(receipt, replayed=False), [receipt]
+            receipt = TopUpReceipt.Recorded.of(org_id, event)
+            return TopUp.of(receipt), [receipt]
 
         def replay() -> TopUp | None:
             receipt = self.orgs.receipt(TopUpReceipt.Recorded, org_id, chosen_id)
@@ -173,7 +149,7 @@ class CreditLedger(Application[uuid.UUID]):
                 raise errors.TopUpConflict(
                     f"top-up {chosen_id} was granted with {receipt.credits} credits"
                 )
-            return _top_up(receipt, replayed=not self.orgs.is_own(receipt))
+            return TopUp.of(receipt, replayed=not self.orgs.is_own(receipt))
 
         older = has_older_key(org_id, chosen_id)
         return self.orgs.run(org_id, decide, replay, replay_first=older)
@@ -197,20 +173,12 @@ class CreditLedger(Application[uuid.UUID]):
             if charged is None:
                 raise errors.EnquiryNotFound(f"org {org_id} never charged enquiry {enquiry_id}")
             event = org.refund(charged, now, actor, reason)
-            receipt = RefundReceipt.Recorded.make(
-                org_id,
-                enquiry_id,
-                now,
-                user_id=charged.user_id,
-                refunded_at=now,
-                remaining=event.remaining,
-                user_remaining=event.user_remaining,
-            )
-            return _refund(receipt, replayed=False), [receipt]
+            receipt = RefundReceipt.Recorded.of(org_id, event)
+            return Refund.of(receipt), [receipt]
 
         def replay() -> Refund | None:
             receipt = self.orgs.receipt(RefundReceipt.Recorded, org_id, enquiry_id)
-            return None if receipt is None else _refund(receipt, replayed=True)
+            return None if receipt is None else Refund.of(receipt, replayed=True)
 
         return self.orgs.run(org_id, decide, replay)
 
@@ -220,9 +188,9 @@ class CreditLedger(Application[uuid.UUID]):
         """The org's status now, or as it stood at a past moment (rebuilt from events)."""
         check_id("org_id", org_id)
         if at is None:
-            return _status(self.orgs.stored(org_id), self.clock())
+            return OrgStatus.of(self.orgs.stored(org_id), self.clock())
         check_moment("at", at)
-        return _status(self.orgs.stored_at(org_id, at), at)
+        return OrgStatus.of(self.orgs.stored_at(org_id, at), at)
 
     def history(self, org_id: str, after: int = 0, limit: int = 100) -> History:
         check_id("org_id", org_id)
@@ -231,24 +199,7 @@ class CreditLedger(Application[uuid.UUID]):
         found = list(self.org_events(org_id, after=after, limit=limit + 1))
         if not found and (after == 0 or not self.orgs.has_events(org_uuid(org_id))):
             raise errors.OrgNotFound(f"org {org_id} has no history")
-        page = found[:limit]
-        previous = audit.hash_at(self.events, org_uuid(org_id), org_id, after) if page else ""
-        from ledger import models
-
-        return models.History(
-            org_id=org_id,
-            events=[
-                models.HistoryEvent(
-                    version=event.originator_version,
-                    type=type(event).__name__,
-                    occurred_at=event.timestamp,
-                    data=chain.event_data(event),
-                    hash=shown.hash,
-                )
-                for event, shown, _ in audit.links(org_id, page, previous)
-            ],
-            next_after=page[-1].originator_version if len(found) > limit else None,
-        )
+        return audit.history_page(self.events, org_id, found, after, limit)
 
     def digest(self, org_id: str) -> audit.Digest:
         """The head of the org's hash chain: its latest version and hash."""
@@ -264,76 +215,3 @@ class CreditLedger(Application[uuid.UUID]):
         """The events of one org after a version, oldest first (for replays and audits)."""
         events = self.events.get(org_uuid(org_id), gt=after or None, limit=limit)
         return cast("Iterator[Aggregate.Event]", iter(events))
-
-
-def _status(org: Org, now: datetime) -> OrgStatus:
-    from ledger import models
-
-    standing = org.standing(now)
-    trial = None
-    if standing.is_trial:
-        assert standing.trial_started_at is not None and standing.trial_ends_at is not None
-        trial = models.TrialStatus(
-            started_at=standing.trial_started_at,
-            ends_at=standing.trial_ends_at,
-            credits=standing.allowance,
-            used=standing.used,
-            remaining=standing.remaining,
-        )
-    return models.OrgStatus(
-        org_id=org.org_id,
-        plan=standing.plan,
-        month=month_key(now),
-        allowance=standing.allowance,
-        top_up_credits=standing.top_up_credits,
-        limit=standing.limit,
-        used=standing.used,
-        remaining=standing.remaining,
-        user_limit=org.user_limit,
-        trial=trial,
-    )
-
-
-def _consumption(receipt: EnquiryReceipt.Recorded, replayed: bool) -> Consumption:
-    """The answer to a consume, first time or repeat alike: what the receipt holds."""
-    from ledger import models
-
-    return models.Consumption(
-        org_id=receipt.org_id,
-        user_id=receipt.user_id,
-        enquiry_id=receipt.enquiry_id,
-        consumed_at=receipt.consumed_at,
-        remaining=receipt.remaining,
-        user_remaining=receipt.user_remaining,
-        replayed=replayed,
-    )
-
-
-def _refund(receipt: RefundReceipt.Recorded, replayed: bool) -> Refund:
-    """The answer to a refund, first time or repeat alike: what the receipt holds."""
-    from ledger import models
-
-    return models.Refund(
-        org_id=receipt.org_id,
-        enquiry_id=receipt.enquiry_id,
-        user_id=receipt.user_id,
-        refunded_at=receipt.refunded_at,
-        remaining=receipt.remaining,
-        user_remaining=receipt.user_remaining,
-        replayed=replayed,
-    )
-
-
-def _top_up(receipt: TopUpReceipt.Recorded, replayed: bool) -> TopUp:
-    """The answer to a top-up, first time or repeat alike: what the receipt holds."""
-    from ledger import models
-
-    return models.TopUp(
-        org_id=receipt.org_id,
-        top_up_id=receipt.top_up_id,
-        credits=receipt.credits,
-        expires_at=receipt.expires_at,
-        limit=receipt.limit,
-        remaining=receipt.remaining,
-        replayed=replayed,
-    )

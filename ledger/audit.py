@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 
+from ledger.answers import History, HistoryEvent
 from ledger.domain import chain, errors
 
 
@@ -180,6 +181,27 @@ def hash_at(store: EventStore, key: uuid.UUID, org_id: str, version: int) -> str
     return found.hash
 
 
+def history_page(
+    store: EventStore, org_id: str, found: list[Any], after: int, limit: int
+) -> History:
+    """A page of the org's history from `found` (up to `limit` + 1 events after
+    `after`: one more says there is a next page), each event with its hash."""
+    page = found[:limit]
+    previous = hash_at(store, found[0].originator_id, org_id, after) if page else ""
+    events = [
+        HistoryEvent(
+            version=event.originator_version,
+            type=type(event).__name__,
+            occurred_at=event.timestamp,
+            data=chain.event_data(event),
+            hash=shown.hash,
+        )
+        for event, shown, _ in links(org_id, page, previous)
+    ]
+    next_after = page[-1].originator_version if len(found) > limit else None
+    return History(org_id=org_id, events=events, next_after=next_after)
+
+
 def digest_of(store: EventStore, key: uuid.UUID) -> Digest | None:
     """An org's digest: its latest event's stored hash (two reads), or, when that
     event was written before hashes were stored, the hash its history gives."""
@@ -214,7 +236,7 @@ def _csv_row(cells: Sequence[Any]) -> str:
 
 
 def history_line(org_id: str, event: Any) -> dict[str, Any]:
-    """A history page's event (ledger.models.HistoryEvent) as an export line."""
+    """A history page's event (ledger.answers.HistoryEvent) as an export line."""
     doc = chain.document(org_id, event.version, event.type, event.occurred_at, event.data)
     return {**doc, "hash": event.hash}
 

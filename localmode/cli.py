@@ -220,6 +220,8 @@ def _console(args: argparse.Namespace) -> int:
 
 
 def _status(args: argparse.Namespace) -> int:
+    from pydantic_core import to_json, to_jsonable_python
+
     from ledger import LedgerError
 
     try:
@@ -227,10 +229,10 @@ def _status(args: argparse.Namespace) -> int:
     except LedgerError as error:
         return _refused(error)
     if args.json:
-        print(status.model_dump_json())
+        print(to_json(status).decode())
         return 0
-    fields = status.model_dump(mode="json", exclude={"trial"})
-    trial = status.trial.model_dump(mode="json") if status.trial else {}
+    fields = to_jsonable_python(status)
+    trial = fields.pop("trial") or {}
     rows = [[name, "-" if value is None else str(value)] for name, value in fields.items()]
     rows += [[f"trial {name}", str(value)] for name, value in trial.items()] or [["trial", "-"]]
     _print_table(["field", "value"], rows)
@@ -246,6 +248,8 @@ def _refused(error: LedgerError) -> int:
 
 
 def _history(args: argparse.Namespace) -> int:
+    from pydantic_core import to_json
+
     from ledger import LedgerError
 
     ledger = _open_ledger(args.data_dir)
@@ -256,7 +260,7 @@ def _history(args: argparse.Namespace) -> int:
             page = ledger.history(args.org_id, after=after, limit=1000)
             for event in page.events:
                 if args.json:
-                    print(event.model_dump_json())
+                    print(to_json(event).decode())
                 else:
                     data = json.dumps(event.data, default=str, separators=(",", ":"))
                     moment = event.occurred_at.isoformat()

@@ -150,3 +150,10 @@ def json_response(model: BaseModel, status: int = 200, replayed: bool = False) -
         body=model.model_dump(mode="json"),
         headers=headers,
     )
+
+
+def command_response(answer: Any, body: type[BaseModel]) -> Response[Any]:
+    """A command's answer as its documented body: 201 the first time, 200 with
+    `Idempotent-Replayed` for a repeat."""
+    replayed = bool(answer.replayed)
+    return json_response(body.model_validate(answer), 200 if replayed else 201, replayed)

@@ -13,18 +13,18 @@ from aws_lambda_powertools.metrics import MetricUnit
 from handlers import metric_names
 from handlers.actor import current_actor
 from handlers.errors import STATUS, Answered, Statuses, read_json
+from handlers.models import Consumption, Refund, TopUp
 from handlers.observability import metrics
 from handlers.routes.common import (
     COMMAND_ERRORS,
     EnquiryId,
     OrgId,
+    command_response,
     documented,
-    json_response,
 )
 from handlers.schemas import ConsumeBody, RefundBody, TopUpBody
 from handlers.wiring import services
 from ledger.domain.errors import InvalidInput, NoRunningPlan
-from ledger.models import Consumption, Refund, TopUp
 
 router = APIGatewayRouter()
 TOP_UP_STATUS: Statuses = [(NoRunningPlan, 409), *STATUS]
@@ -54,7 +54,7 @@ def consume_credit(org_id: OrgId, body: ConsumeBody) -> Response[Consumption]:
     )
     if not result.replayed:
         metrics.add_metric(name=metric_names.CREDITS_CONSUMED, unit=MetricUnit.Count, value=1)
-    return json_response(result, status=200 if result.replayed else 201, replayed=result.replayed)
+    return command_response(result, Consumption)
 
 
 def _object_or_nothing(app: Any, next_middleware: NextMiddleware) -> Response[Any]:
@@ -93,7 +93,7 @@ def refund_credit(
     reason = body.reason if body is not None else None
     ledger = services().ledger
     result = ledger.refund_credit(org_id, enquiry_id, actor=current_actor(), reason=reason)
-    return json_response(result, status=200 if result.replayed else 201, replayed=result.replayed)
+    return command_response(result, Refund)
 
 
 @router.post(
@@ -124,4 +124,4 @@ def top_up(org_id: OrgId, body: TopUpBody) -> Response[TopUp]:
         )
     except NoRunningPlan as error:  # nothing to top up: the command, not a credit, is refused
         raise Answered(error, TOP_UP_STATUS) from error
-    return json_response(result, status=200 if result.replayed else 201, replayed=result.replayed)
+    return command_response(result, TopUp)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
@@ -12,6 +13,7 @@ from pydantic import BaseModel, ConfigDict
 
 from handlers.actor import current_actor
 from handlers.history import HistoryPage
+from handlers.models import OrgStatus
 from handlers.routes.common import (
     COMMAND_ERRORS,
     READ_ERRORS,
@@ -22,7 +24,6 @@ from handlers.routes.common import (
 from handlers.schemas import SetPlanBody, SetUserLimitBody
 from handlers.wiring import services
 from ledger import audit
-from ledger.models import OrgStatus
 from ledger.validation import MAX_VERSION
 
 router = APIGatewayRouter()
@@ -42,9 +43,8 @@ router = APIGatewayRouter()
 )
 def set_plan(org_id: OrgId, body: SetPlanBody) -> Response[OrgStatus]:
     who = current_actor()
-    return json_response(
-        services().ledger.set_plan(org_id, body.plan, actor=who, reason=body.reason)
-    )
+    found = services().ledger.set_plan(org_id, body.plan, actor=who, reason=body.reason)
+    return json_response(OrgStatus.model_validate(found))
 
 
 @router.put(
@@ -61,7 +61,7 @@ def set_plan(org_id: OrgId, body: SetPlanBody) -> Response[OrgStatus]:
 def set_user_limit(org_id: OrgId, body: SetUserLimitBody) -> Response[OrgStatus]:
     who = current_actor()
     found = services().ledger.set_user_limit(org_id, body.limit, actor=who, reason=body.reason)
-    return json_response(found)
+    return json_response(OrgStatus.model_validate(found))
 
 
 @router.get(
@@ -82,7 +82,7 @@ def get_status(
         Query(description="the status as it stood at this moment (ISO 8601 with an offset or Z)"),
     ] = None,
 ) -> Response[OrgStatus]:
-    return json_response(services().ledger.status(org_id, at=at))
+    return json_response(OrgStatus.model_validate(services().ledger.status(org_id, at=at)))
 
 
 _EVENTS_RESPONSES = documented({}, *READ_ERRORS)
@@ -128,7 +128,7 @@ def get_events(
 ) -> Response[Any]:
     page = services().ledger.history(org_id, after=after, limit=limit)
     if format_ == "json":
-        return json_response(HistoryPage.model_validate(page.model_dump()))
+        return json_response(HistoryPage.model_validate(asdict(page)))
     lines = [audit.history_line(org_id, event) for event in page.events]
     headers = {} if page.next_after is None else {"Next-After": str(page.next_after)}
     return Response(200, "text/csv; charset=utf-8", "".join(audit.csv_rows(lines)), headers)

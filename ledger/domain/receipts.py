@@ -12,6 +12,7 @@ consume's CPU). Reading a receipt back builds the aggregate as usual.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import uuid
 from datetime import datetime
 from typing import Any, ClassVar, Self
@@ -58,6 +59,13 @@ def _keys(kind: str, org_id: str, other_id: str) -> list[uuid.UUID]:
 _ENVELOPE = {field.name for field in dataclasses.fields(Aggregate.Created)}
 
 
+@functools.cache
+def _own_fields(recorded: type[Any]) -> tuple[str, ...]:
+    """A receipt event's fields past the envelope and the org id."""
+    names = [f.name for f in dataclasses.fields(recorded)]
+    return tuple(n for n in names if n not in _ENVELOPE and n != "org_id")
+
+
 class Receipt(Aggregate):
     """A command's answer, kept once per (org id, own id) as the one event of a
     small aggregate. A kind names its key prefix and its own id's field, and
@@ -65,6 +73,7 @@ class Receipt(Aggregate):
 
     kind: ClassVar[str]  # the key's prefix: never change it for a stored kind
     id_field: ClassVar[str]
+    made_at: ClassVar[str | None] = None  # the field that holds the command's moment
 
     class Recorded(Aggregate.Created):
         receipt: ClassVar[type[Receipt]]  # the kind this event records (set below)
@@ -88,6 +97,17 @@ class Receipt(Aggregate):
                 **state,
             )
 
+        @classmethod
+        def of(cls, org_id: str, event: Aggregate.Event) -> Self:
+            """The receipt of the org event a command triggered: each field is the
+            event's of the same name, and the kind's `made_at` is the event's moment."""
+            kind = cls.receipt
+            values: dict[str, Any] = {
+                name: event.timestamp if name == kind.made_at else getattr(event, name)
+                for name in _own_fields(cls)
+            }
+            return cls.make(org_id, values.pop(kind.id_field), event.timestamp, **values)
+
         def is_for(self, org_id: str, own_id: str) -> bool:
             return self.org_id == org_id and getattr(self, self.receipt.id_field) == own_id
 
@@ -101,7 +121,7 @@ class Receipt(Aggregate):
 
 
 class EnquiryReceipt(Receipt):
-    kind, id_field = "enquiry", "enquiry_id"
+    kind, id_field, made_at = "enquiry", "enquiry_id", "consumed_at"
 
     class Recorded(Receipt.Recorded):
         class_version = 2  # 2: the period and the kind of credit (for refunds)
@@ -122,7 +142,7 @@ class EnquiryReceipt(Receipt):
 class RefundReceipt(Receipt):
     """An enquiry's refund, once: its key is the enquiry's under another kind."""
 
-    kind, id_field = "refund", "enquiry_id"
+    kind, id_field, made_at = "refund", "enquiry_id", "refunded_at"
 
     class Recorded(Receipt.Recorded):
         enquiry_id: str

@@ -158,7 +158,9 @@ def test_an_org_page_draws_its_chart_and_shows_hostile_text_as_text(
 ) -> None:
     page.goto(f"{server.base}/console?month={MONTH}")
     page.click("a[href='console/orgs/acme']")
-    page.wait_for_function("window.burnDown !== undefined")
+    # Polled from here: the page's CSP forbids the eval a wait_for_function predicate uses.
+    drawn_yet = eventually(lambda: page.evaluate("() => window.burnDown !== undefined"), bool)
+    assert drawn_yet, "the chart was not drawn"
     drawn = page.evaluate(
         """() => {
           const u = window.burnDown.chart, ctx = u.ctx;

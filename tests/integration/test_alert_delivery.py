@@ -17,6 +17,7 @@ from moto import mock_aws
 from adapters.alert_bus import ALERT_RULE_PATTERN, EventBridgeAlertSink
 from adapters.notify import AllOf, LogNotifier, Notifier, WebhookNotifier, notifier_from_env
 from handlers import notifier as notifier_handler
+from handlers import wiring
 from projections.alerts import Alert
 from tests.projection_stores import aws_test_env
 from tests.projection_support import validate
@@ -125,9 +126,9 @@ class Recording(Notifier):
 @pytest.fixture
 def recording() -> Iterator[Recording]:
     made = Recording()
-    notifier_handler.use_notifier(made)
+    wiring.bootstrap(notifier=made)
     yield made
-    notifier_handler.use_notifier(None)
+    wiring.bootstrap()
 
 
 def bus_event(a: Alert) -> dict[str, Any]:

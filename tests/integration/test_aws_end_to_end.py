@@ -14,6 +14,7 @@ import pytest
 from moto import mock_aws
 
 from adapters.alert_bus import ALERT_RULE_PATTERN, BUS_ENV
+from adapters.notify import Notifier
 from adapters.tables import EVENTS, PROJECTIONS
 from handlers import api, notifier, wiring
 from handlers import projector as projector_handler
@@ -148,16 +149,16 @@ def test_alerts_flow_from_api_to_queue(cloud: Cloud, clock: FakeClock) -> None:
 
     seen: list[dict[str, Any]] = []
 
-    class Recording(notifier.Notifier):
+    class Recording(Notifier):
         def notify(self, event: dict[str, Any]) -> None:
             seen.append(event)
 
-    notifier.use_notifier(Recording())
+    wiring.bootstrap(notifier=Recording())
     try:
         for event in arrived:
             notifier.handler(event, FakeContext(function_name="notifier"))
     finally:
-        notifier.use_notifier(None)
+        wiring.bootstrap()
     assert sorted(e["detail"]["alert_id"] for e in seen) == sorted(
         e["detail"]["alert_id"] for e in arrived
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 from collections import Counter
 from collections.abc import Callable, Iterable
@@ -22,6 +23,13 @@ def utc(
     year: int, month: int, day: int, hour: int = 0, minute: int = 0, second: int = 0
 ) -> datetime:
     return datetime(year, month, day, hour, minute, second, tzinfo=UTC)
+
+
+def body(answer: Any) -> dict[str, Any]:
+    """An answer's fields as the HTTP body has them: all but `replayed`."""
+    fields = dataclasses.asdict(answer)
+    fields.pop("replayed", None)
+    return fields
 
 
 def history_length(ledger: CreditLedger, org_id: str) -> int:

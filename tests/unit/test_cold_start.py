@@ -3,11 +3,15 @@ when it first builds its client; the Swagger UI page is for local use."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from typing import Any
 
 import pytest
 
-from handlers import notifier, observability, wiring
+import ledger
+from adapters import notify
+from handlers import observability, wiring
 
 
 @pytest.fixture
@@ -24,7 +28,7 @@ def test_the_tracer_patches_nothing_by_itself() -> None:
 def test_aws_calls_are_traced_once_the_ledger_is_built(
     patched: list[Any], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(wiring, "CreditLedger", object)
+    monkeypatch.setattr(ledger, "CreditLedger", object)
     try:
         wiring.bootstrap().ledger  # noqa: B018 (built on first use)
     finally:
@@ -35,12 +39,11 @@ def test_aws_calls_are_traced_once_the_ledger_is_built(
 def test_webhook_calls_are_traced_once_the_notifier_is_built(
     patched: list[Any], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(notifier, "notifier_from_env", lambda logger: object())
-    notifier.use_notifier(None)
+    monkeypatch.setattr(notify, "notifier_from_env", lambda logger: object())
     try:
-        notifier.get_notifier()
+        wiring.bootstrap().notifier  # noqa: B018 (built on first use)
     finally:
-        notifier.use_notifier(None)
+        wiring.bootstrap()
     assert patched == [("httplib",)]
 
 
@@ -57,17 +60,12 @@ def test_only_the_local_resolver_has_a_swagger_page() -> None:
 
 def test_the_api_function_loads_neither_the_openapi_models_nor_the_console() -> None:
     """Both are for /openapi.json and the local pages: a cold start pays for neither."""
-    import subprocess
-    import sys
-
     probe = (
         "import sys, handlers.api;"
         "print(*(m in sys.modules for m in ("
         "'aws_lambda_powertools.event_handler.openapi.models', 'handlers.routes.console')))"
     )
-    found = subprocess.run(
-        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
-    ).stdout.split()
+    found = fresh_interpreter(probe)
     assert found == ["False", "False"]
 
 
@@ -80,29 +78,29 @@ def test_the_console_is_served_locally_not_by_the_function() -> None:
     assert resolve(page, None, create_app(console=True))["statusCode"] != 404
 
 
-def test_the_projector_loads_no_answer_models() -> None:
-    """It reads events through the ledger and never builds an answer (pydantic)."""
-    import subprocess
-    import sys
+def test_the_notifier_function_loads_no_ledger() -> None:
+    """It only hands alerts on: the composition root builds the ledger for the
+    functions that use it, and imports it only then."""
+    probe = "import sys, handlers.notifier; print('ledger.application' in sys.modules)"
+    found = fresh_interpreter(probe)
+    assert found == ["False"]
 
+
+def test_the_ledger_core_loads_no_pydantic() -> None:
+    """The answers are plain values: the projector, which reads events through the
+    ledger, and a script running commands pay for no validation library."""
     probe = (
         "import sys, handlers.projector, ledger;"
-        "ledger.CreditLedger(env={'PERSISTENCE_MODULE': 'eventsourcing.popo'});"
-        "print('ledger.models' in sys.modules)"
+        "app = ledger.CreditLedger(env={'PERSISTENCE_MODULE': 'eventsourcing.popo'});"
+        "app.set_plan('acme', 'Basic'); app.consume_credit('acme', user_id='u', enquiry_id='e');"
+        "app.status('acme'); app.history('acme');"
+        "print('pydantic' in sys.modules)"
     )
-    found = subprocess.run(
-        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
-    ).stdout.split()
+    found = fresh_interpreter(probe)
     assert found == ["False"]
-    assert ledger_answers_still_import()
 
 
-def ledger_answers_still_import() -> bool:
-    from ledger import Consumption, History, OrgStatus, TopUp, models
-
-    return (Consumption, History, OrgStatus, TopUp) == (
-        models.Consumption,
-        models.History,
-        models.OrgStatus,
-        models.TopUp,
-    )
+def fresh_interpreter(probe: str) -> list[str]:
+    """What a probe prints, run in a new interpreter (nothing imported yet)."""
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    return done.stdout.split()

@@ -3,6 +3,7 @@ after every step against the plain model of the rules in tests/unit/model.py."""
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import shutil
 import tempfile
@@ -22,7 +23,7 @@ from ledger.domain.org import Org
 from ledger.domain.plans import CATALOGUE
 from tests.conftest import FakeClock
 from tests.unit.model import RULES, SMALL, TRIAL_DAYS, Model, Refused, next_month
-from tests.unit.support import check_attribution, utc
+from tests.unit.support import body, check_attribution, utc
 
 ORG = "acme"
 STARTS = [utc(2026, 11, 5, 12), utc(2026, 11, 30, 23, 59, 50), utc(2027, 2, 27), utc(2028, 2, 28)]
@@ -46,7 +47,7 @@ def outcome(command: Callable[[], Any]) -> tuple[str, Any]:
         answer = command()
     except (LedgerError, Refused) as refusal:
         return "refused", refusal.code
-    return "ok", answer.model_dump() if hasattr(answer, "model_dump") else answer
+    return "ok", body(answer) if dataclasses.is_dataclass(answer) else answer
 
 
 class LedgerMachine(RuleBasedStateMachine):
@@ -176,7 +177,7 @@ class LedgerMachine(RuleBasedStateMachine):
             assert outcome(lambda: self.ledgers[0].status(ORG)) == ("refused", "NOT_FOUND")
             return
         live = self.ledgers[0].status(ORG)
-        assert live.model_dump() == self.model.status(ORG, now)
+        assert body(live) == self.model.status(ORG, now)
         assert live.remaining >= 0 and live.used >= 0
         assert self.ledgers[1].status(ORG) == live
 

@@ -6,13 +6,13 @@ from datetime import timedelta
 
 from ledger import CreditLedger
 from tests.conftest import FakeClock
-from tests.unit.support import consume, paid_by, refused, use, utc
+from tests.unit.support import body, consume, paid_by, refused, use, utc
 
 
 def test_a_report_costs_one_credit_of_the_org(ledger: CreditLedger, clock: FakeClock) -> None:
     ledger.set_plan("acme", "Basic")
     answer = consume(ledger, "acme", "u-1", "e-1")
-    assert answer.model_dump() == {
+    assert body(answer) == {
         "org_id": "acme",
         "user_id": "u-1",
         "enquiry_id": "e-1",

@@ -45,7 +45,7 @@ def test_a_past_status_equals_the_live_status_at_that_moment(
     ledger: CreditLedger, clock: FakeClock
 ) -> None:
     seen = drive(ledger, clock)
-    assert len({status.model_dump_json() for _, status in seen}) > 5  # the life did change
+    assert len({status for _, status in seen}) > 5  # the life did change
     for moment, live in seen:
         assert ledger.status("acme", at=moment) == live, moment
 

@@ -10,7 +10,7 @@ import pytest
 import ledger as package
 from ledger import CreditLedger, LedgerError
 from tests.conftest import FakeClock
-from tests.unit.support import refused, use, utc
+from tests.unit.support import body, refused, use, utc
 
 CONSUMPTION = {"org_id", "user_id", "enquiry_id", "consumed_at", "remaining", "user_remaining"}
 TOP_UP = {"org_id", "top_up_id", "credits", "expires_at", "limit", "remaining"}
@@ -22,9 +22,9 @@ def test_the_documented_example_runs_as_written() -> None:
     ledger.set_user_limit("acme", 50)
     consumed = ledger.consume_credit("acme", user_id="u-1", enquiry_id="e-1")
     topped = ledger.top_up("acme", 25)
-    assert set(consumed.model_dump()) == CONSUMPTION
-    assert set(topped.model_dump()) == TOP_UP
-    assert ledger.status("acme").model_dump() == {
+    assert set(body(consumed)) == CONSUMPTION
+    assert set(body(topped)) == TOP_UP
+    assert body(ledger.status("acme")) == {
         "org_id": "acme",
         "plan": "Basic",
         "month": "2026-11",

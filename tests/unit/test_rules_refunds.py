@@ -9,7 +9,7 @@ import pytest
 from ledger import CreditLedger, LedgerError
 from ledger.domain.org import Org
 from tests.conftest import FakeClock
-from tests.unit.support import consume, history_length, refused, use, utc
+from tests.unit.support import body, consume, history_length, refused, use, utc
 
 
 def test_a_refund_gives_the_credit_back_to_the_org_and_the_user(
@@ -41,7 +41,7 @@ def test_a_repeat_answers_as_the_first_time_and_changes_nothing(
     clock.set(utc(2027, 1, 10))  # even once its period is over
     again = ledger.refund_credit("acme", "e-1", reason="asked twice")
     assert again.replayed is True
-    assert again.model_dump() == first.model_dump()
+    assert body(again) == body(first)
     assert history_length(ledger, "acme") == length + 3
 
 

@@ -1,4 +1,9 @@
-"""The ledger's answers, as pydantic models (the same shapes as the HTTP bodies)."""
+"""The HTTP bodies of the ledger's answers, documented for the OpenAPI document.
+
+Each is read from the ledger's answer of the same name (ledger.answers), field by
+field; a test keeps the two field lists the same. The history's body is in
+handlers.history.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +14,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 
 class TrialStatus(BaseModel):
+    model_config = ConfigDict(from_attributes=True, frozen=True)
+
     started_at: datetime
     ends_at: datetime
     credits: int = Field(
@@ -18,8 +25,8 @@ class TrialStatus(BaseModel):
     remaining: int
 
 
-def _example(frozen: bool = False, **body: Any) -> ConfigDict:
-    return ConfigDict(frozen=frozen, json_schema_extra={"examples": [body]})
+def _example(**body: Any) -> ConfigDict:
+    return ConfigDict(from_attributes=True, frozen=True, json_schema_extra={"examples": [body]})
 
 
 class OrgStatus(BaseModel):
@@ -50,7 +57,6 @@ class OrgStatus(BaseModel):
 
 class Consumption(BaseModel):
     model_config = _example(
-        frozen=True,
         org_id="acme",
         user_id="u-1",
         enquiry_id="e-1",
@@ -65,12 +71,10 @@ class Consumption(BaseModel):
     consumed_at: datetime
     remaining: int
     user_remaining: int | None
-    replayed: bool = Field(default=False, exclude=True)
 
 
 class TopUp(BaseModel):
     model_config = _example(
-        frozen=True,
         org_id="acme",
         top_up_id="t-1",
         credits=25,
@@ -85,12 +89,10 @@ class TopUp(BaseModel):
     expires_at: datetime
     limit: int
     remaining: int
-    replayed: bool = Field(default=False, exclude=True)
 
 
 class Refund(BaseModel):
     model_config = _example(
-        frozen=True,
         org_id="acme",
         enquiry_id="e-1",
         user_id="u-1",
@@ -105,21 +107,3 @@ class Refund(BaseModel):
     refunded_at: datetime
     remaining: int
     user_remaining: int | None
-    replayed: bool = Field(default=False, exclude=True)
-
-
-class HistoryEvent(BaseModel):
-    version: int
-    type: str
-    occurred_at: datetime
-    data: dict[str, Any] = Field(
-        description="the event's fields; a CreditConsumed's paid_by is plan while the"
-        " plan-paid reports of its period are fewer than the allowance in force, else top_up"
-    )
-    hash: str = Field(description="the event's SHA-256 in the org's hash chain (see AUDIT.md)")
-
-
-class History(BaseModel):
-    org_id: str
-    events: list[HistoryEvent]
-    next_after: int | None

@@ -10,7 +10,8 @@ from importlib import resources
 from typing import Any, Literal
 
 Kind = Literal["NearLimit", "LimitReached"]
-Rule = Literal["threshold", "forecast", "exhausted"]
+# `threshold`: raised by the first NearLimit rule (before 2026-12-02), kept for those.
+Rule = Literal["threshold", "forecast", "runway", "exhausted"]
 
 SOURCE = "credit-ledger"
 NEAR_LIMIT: Kind = "NearLimit"

@@ -52,7 +52,11 @@ class Pace:
 
 def outlook(balance: Balance, at: datetime, settings: AlertSettings = _DEFAULTS) -> Outlook:
     """The outlook of `balance` at `at` (a moment within or after the period)."""
-    pace = recent_pace(balance, at, settings)
+    return outlook_at_pace(balance, at, recent_pace(balance, at, settings))
+
+
+def outlook_at_pace(balance: Balance, at: datetime, pace: Pace) -> Outlook:
+    """The outlook from a pace already read (the alert policy judges by the same one)."""
     forecast = balance.used + math.floor(still_to_use(balance, pace))
     return Outlook(
         forecast_used=forecast,
@@ -61,6 +65,12 @@ def outlook(balance: Balance, at: datetime, settings: AlertSettings = _DEFAULTS)
         period_ends_at=balance.ends_at,
         suggested_plan=suggested_plan(balance, forecast, pace),
     )
+
+
+def whole_days_gone(balance: Balance, at: datetime) -> int:
+    """The day `at` falls in: whole days of the period gone (cheap, before any pace)."""
+    length = balance.ends_at - balance.starts_at
+    return min(max(at - balance.starts_at, timedelta(0)), length) // DAY
 
 
 def recent_pace(balance: Balance, at: datetime, settings: AlertSettings = _DEFAULTS) -> Pace:
@@ -103,10 +113,13 @@ def still_to_use(balance: Balance, pace: Pace) -> float:
     has not used yet of it), then a day's for every later day that counts."""
     if pace.today >= _length(balance):
         return 0.0
-    today = max(0.0, pace.per_day - _used_on(balance, pace.today))
+    return _rest_of_today(balance, pace) + pace.per_day * _later_days(balance, pace)
+
+
+def _rest_of_today(balance: Balance, pace: Pace) -> float:
     if not _counts(balance, pace.today, pace.weekdays_only):
-        today = 0.0
-    return today + pace.per_day * _later_days(balance, pace)
+        return 0.0
+    return max(0.0, pace.per_day - _used_on(balance, pace.today))
 
 
 def margin(balance: Balance, pace: Pace, confidence: float) -> float:
@@ -123,23 +136,28 @@ def margin(balance: Balance, pace: Pace, confidence: float) -> float:
 
 def run_out_at(balance: Balance, at: datetime, pace: Pace) -> datetime | None:
     """When the pace uses the last credit (the rest of today's pace spread over the
-    rest of today); None when that is not within the period."""
+    rest of today); None when that is not within the period.
+
+    It adds up the days as `still_to_use` does, so a run-out moment within the
+    period means a forecast that reaches the limit."""
     remaining = balance.remaining
     if remaining == 0:
         return at
     if pace.today >= _length(balance) or pace.per_day <= 0:
         return None
-    end_of_today = balance.starts_at + (pace.today + 1) * DAY
-    today = max(0.0, pace.per_day - _used_on(balance, pace.today))
-    if _counts(balance, pace.today, pace.weekdays_only) and today >= remaining:
+    today = _rest_of_today(balance, pace)
+    if today >= remaining:
+        end_of_today = min(balance.starts_at + (pace.today + 1) * DAY, balance.ends_at)
         return at + (end_of_today - at) * (remaining / today)
-    left = remaining - (today if _counts(balance, pace.today, pace.weekdays_only) else 0.0)
+    days = 0
     for d in range(pace.today + 1, _length(balance)):
         if not _counts(balance, d, pace.weekdays_only):
             continue
-        if pace.per_day >= left:
-            return balance.starts_at + (d + left / pace.per_day) * DAY
-        left -= pace.per_day
+        days += 1
+        if today + pace.per_day * days >= remaining:
+            before = today + pace.per_day * (days - 1)
+            moment = balance.starts_at + (d + (remaining - before) / pace.per_day) * DAY
+            return min(moment, balance.ends_at)  # a trial's last day may be short
     return None
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields
 from typing import Any
@@ -43,38 +44,41 @@ class AlertSettings:
 
 def _read(name: str, text: str, read: Callable[[str], Any]) -> Any:
     try:
-        return read(text)
+        return read(text.strip())
     except ValueError as error:
         raise ValueError(f"{name}: {error}") from None
 
 
-def _days(text: str) -> int:
-    value = int(text)
-    if not 1 <= value <= 31:
-        raise ValueError(f"must be a whole number of days from 1 to 31, got {text}")
-    return value
+def _whole(low: int, high: int) -> Callable[[str], int]:
+    def read(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            value = low - 1  # not a whole number: said below, with the range
+        if not low <= value <= high:
+            raise ValueError(f"must be a whole number of days from {low} to {high}, got {text!r}")
+        return value
+
+    return read
 
 
-def _confidence(text: str) -> float:
-    value = float(text)
-    if not 0 <= value <= 5:
-        raise ValueError(f"must lie in [0, 5], got {text}")
-    return value
+def _number(low: float, high: float, unit: str) -> Callable[[str], float]:
+    def read(text: str) -> float:
+        try:
+            value = float(text)
+        except ValueError:
+            value = math.nan  # not a number: said below, with the range
+        if not low <= value <= high:  # nan and inf too
+            raise ValueError(f"must be a number{unit} from {low:g} to {high:g}, got {text!r}")
+        return value
+
+    return read
 
 
-def _earlier(text: str) -> int:
-    value = int(text)
-    if not 0 <= value <= 31:
-        raise ValueError(f"must be a whole number of days from 0 to 31, got {text}")
-    return value
-
-
-def _runway(text: str) -> float:
-    value = float(text)
-    if not 0 <= value <= 7:
-        raise ValueError(f"must lie in [0, 7] days, got {text}")
-    return value
-
+_days = _whole(1, 31)
+_earlier = _whole(0, 31)
+_confidence = _number(0, 5, " of standard deviations")
+_runway = _number(0, 7, " of days")
 
 _READERS: dict[str, tuple[str, Callable[[str], Any]]] = {
     "window_days": (WINDOW_DAYS_ENV, _days),

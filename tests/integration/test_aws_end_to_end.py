@@ -134,7 +134,7 @@ def test_alerts_flow_from_api_to_queue(cloud: Cloud, clock: FakeClock) -> None:
     assert got == [
         ("LimitReached", "acme", "2026-11", "exhausted", 20, 20),
         ("LimitReached", "acme", "2026-11", "exhausted", 25, 25),
-        ("NearLimit", "acme", "2026-11", "forecast", 20, 19),
+        ("NearLimit", "acme", "2026-11", "runway", 20, 19),
     ]
     for event in arrived:
         assert event["source"] == "credit-ledger"

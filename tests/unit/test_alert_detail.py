@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import json
 
+import jsonschema
+import pytest
+
 from projections.alerts import Alert, alert_id
 from tests.projection_support import validate
 
@@ -34,3 +37,19 @@ def test_an_alert_pending_from_before_the_outlook_is_published_within_the_schema
     detail = alert.detail()
     assert {k: detail[k] for k in EARLIER["detail"]} == EARLIER["detail"]
     assert [detail[k] for k in ("pace_per_day", "run_out_at", "period_ends_at")] == [None] * 3
+
+
+def test_the_schema_names_each_rule_and_what_it_promises() -> None:
+    def near(**changes: object) -> dict[str, object]:
+        detail = dict(Alert.from_json(json.dumps(EARLIER)).detail())
+        return {"source": "credit-ledger", "detail-type": "NearLimit", "detail": detail | changes}
+
+    validate(near(rule="forecast"))
+    validate(near(rule="runway", run_out_at="2026-11-22T10:00:00.000000Z"))
+    for bad in (
+        near(rule="runway"),  # a runway with no run-out moment
+        near(rule="forecast", remaining=0),  # nothing left to warn of
+        near(rule="trend"),  # no such rule
+    ):
+        with pytest.raises(jsonschema.ValidationError):
+            validate(bad)

@@ -16,7 +16,8 @@ from ledger import CreditLedger, LedgerError
 from ledger.domain.org import Org, org_uuid
 from ledger.domain.periods import month_key
 from projections.balance import Balance, OrgView, evolve
-from projections.policy import near_limit_rule, step
+from projections.forecast import outlook
+from projections.policy import near_limit, step
 from projections.projector import LedgerEvents, Projector
 from projections.settings import AlertSettings
 from projections.store import MemoryProjectionStore
@@ -31,6 +32,7 @@ command = st.one_of(
     st.tuples(st.just("use"), st.integers(1, 25)),
     st.tuples(st.just("top_up"), st.integers(1, 30)),
     st.tuples(st.just("user_limit"), st.one_of(st.none(), st.integers(0, 40))),
+    st.tuples(st.just("refund"), st.integers(1, 30)),
 )
 first_plan = st.tuples(st.just(0), st.tuples(st.just("plan"), st.sampled_from(PLANS)))
 commands = st.builds(
@@ -40,7 +42,7 @@ commands = st.builds(
 )
 
 
-ENQUIRIES = (f"e-{n}" for n in itertools.count())
+NUMBERS = itertools.count()  # of enquiries, across examples: ids never repeat
 
 
 def run(ledger: CreditLedger, clock: FakeClock, hours: int, action: tuple[str, Any]) -> None:
@@ -51,9 +53,11 @@ def run(ledger: CreditLedger, clock: FakeClock, hours: int, action: tuple[str, A
             ledger.set_plan("acme", value)
         elif kind == "use":
             for n in range(value):
-                ledger.consume_credit("acme", user_id=f"u-{n % 3}", enquiry_id=next(ENQUIRIES))
+                ledger.consume_credit("acme", user_id=f"u-{n % 3}", enquiry_id=f"e-{next(NUMBERS)}")
         elif kind == "top_up":
             ledger.top_up("acme", value)
+        elif kind == "refund":  # the enquiry charged `value` enquiries ago, if any
+            ledger.refund_credit("acme", f"e-{next(NUMBERS) - value}")
         else:
             ledger.set_user_limit("acme", value)
     except LedgerError:
@@ -111,8 +115,10 @@ def check_alert_promises(events: list[dict[str, Any]]) -> None:
             if event["detail-type"] == "LimitReached":
                 assert detail["remaining"] == 0 and detail["rule"] == "exhausted"
             else:
-                assert detail["remaining"] > 0 and detail["rule"] == "forecast"
+                assert detail["remaining"] > 0 and detail["rule"] in ("runway", "forecast")
                 assert detail["forecast_used"] >= detail["limit"]  # what it warns of
+                if detail["rule"] == "runway":
+                    assert detail["run_out_at"] is not None
 
 
 def test_an_alert_occurs_at_its_events_time() -> None:
@@ -138,7 +144,7 @@ def test_no_near_limit_once_the_period_is_over(used: int, limit: int, daily: lis
         "2026-11", "Basic", limit + used, start, start + timedelta(days=30), 1,
         used=used, daily=tuple(daily),
     )  # fmt: skip
-    assert near_limit_rule(balance, balance.ends_at, AlertSettings()) is None
+    assert near_limit(balance, balance.ends_at, AlertSettings()) is None
 
 
 def test_evolve_refuses_a_field_the_class_lacks() -> None:
@@ -146,3 +152,55 @@ def test_evolve_refuses_a_field_the_class_lacks() -> None:
     assert evolve(view, version=2) == OrgView(org_id="acme", version=2)
     with pytest.raises(AssertionError, match="no such fields"):
         evolve(view, verison=2)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.integers(0, 40), max_size=31),
+    st.integers(1, 1200),
+    st.integers(0, 30 * 24 * 60),
+    st.one_of(st.none(), st.floats(0, 40)),
+    st.booleans(),
+    st.builds(
+        AlertSettings,
+        window_days=st.integers(1, 31),
+        min_days=st.integers(1, 31),
+        trial_min_days=st.integers(1, 31),
+        confidence=st.floats(0, 5),
+        trial_confidence=st.floats(0, 5),
+        earlier_days=st.integers(0, 31),
+        runway_days=st.floats(0, 7),
+        trial_runway_days=st.floats(0, 7),
+    ),
+)
+def test_a_near_limit_says_what_it_warns_of(
+    daily: list[int],
+    allowance: int,
+    minutes: int,
+    earlier: float | None,
+    trial: bool,
+    rules: AlertSettings,
+) -> None:
+    """Whatever the days and settings: a NearLimit's forecast reaches its limit, its
+    run-out moment is within the period, and its outlook is the one a reader sees."""
+    start = datetime(2026, 11, 1, tzinfo=UTC) + timedelta(hours=9 if trial else 0)
+    length = timedelta(days=14 if trial else 30)
+    days = daily[: length.days]
+    at = start + min(timedelta(minutes=minutes), length)
+    days = days[: (at - start) // timedelta(days=1) + 1]  # nothing used after `at`
+    balance = Balance(
+        "trial" if trial else "2026-11", "Trial" if trial else "Basic", allowance,
+        start, start + length, 1, used=sum(days), daily=tuple(days),
+        earlier_pace=None if trial else earlier,
+    )  # fmt: skip
+    found = near_limit(balance, at, rules)
+    if found is None:
+        return
+    rule, seen = found
+    assert seen == outlook(balance, at, rules)  # one computation: rule and alert agree
+    assert seen.forecast_used >= balance.limit
+    assert seen.run_out_at is None or at <= seen.run_out_at <= seen.period_ends_at
+    if rule == "runway":
+        assert seen.run_out_at is not None
+        runway = rules.trial_runway_days if trial else rules.runway_days
+        assert seen.run_out_at - at <= timedelta(days=runway)

@@ -105,7 +105,7 @@ def test_limit_reached_by_consumption(memory_ledger, clock, alerts, sink) -> Non
     memory_ledger.set_plan("acme", "Lite")
     consume(memory_ledger, 20)
     assert alerts() == [
-        ("NearLimit", "2026-11", "forecast", 19),  # the last credit would go tomorrow
+        ("NearLimit", "2026-11", "runway", 19),  # the last credit would go tomorrow
         ("LimitReached", "2026-11", "exhausted", 20),
     ]
     reached = sink.events[1]["detail"]
@@ -131,7 +131,7 @@ def test_limit_reached_again_after_a_top_up_is_used_up(memory_ledger, clock, ale
     memory_ledger.top_up("acme", 10)
     consume(memory_ledger, 10)
     assert alerts() == [
-        ("NearLimit", "2026-11", "forecast", 94),
+        ("NearLimit", "2026-11", "runway", 94),
         ("LimitReached", "2026-11", "exhausted", 100),
         ("LimitReached", "2026-11", "exhausted", 110),
     ]
@@ -214,31 +214,6 @@ def test_settings_move_the_rule(memory_ledger, clock, alerts, sink) -> None:
         org_uuid("acme")
     )
     assert eager.kinds() == [("NearLimit", "2026-11", "forecast", 9)]
-
-
-def test_settings_from_environment() -> None:
-    env = {
-        "LEDGER_FORECAST_WINDOW_DAYS": "7",
-        "LEDGER_FORECAST_MIN_DAYS": "3",
-        "LEDGER_FORECAST_TRIAL_MIN_DAYS": "2",
-        "LEDGER_FORECAST_CONFIDENCE": "1",
-        "LEDGER_FORECAST_TRIAL_CONFIDENCE": "0.5",
-        "LEDGER_FORECAST_EARLIER_DAYS": "0",
-        "LEDGER_FORECAST_RUNWAY_DAYS": "2",
-        "LEDGER_FORECAST_TRIAL_RUNWAY_DAYS": "1",
-    }
-    assert AlertSettings.from_env(env) == AlertSettings(7, 3, 2, 1.0, 0.5, 0, 2.0, 1.0)
-    assert AlertSettings.from_env({}) == AlertSettings()
-    for name, bad in [
-        ("LEDGER_FORECAST_WINDOW_DAYS", "0"),
-        ("LEDGER_FORECAST_MIN_DAYS", "1.5"),
-        ("LEDGER_FORECAST_CONFIDENCE", "-1"),
-        ("LEDGER_FORECAST_CONFIDENCE", "nan"),
-        ("LEDGER_FORECAST_RUNWAY_DAYS", "eight"),
-        ("LEDGER_FORECAST_EARLIER_DAYS", "32"),
-    ]:
-        with pytest.raises(ValueError, match=name):
-            AlertSettings.from_env({name: bad})
 
 
 def test_alert_ids_are_stable_and_distinct() -> None:

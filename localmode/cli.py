@@ -262,7 +262,7 @@ def _history(args: argparse.Namespace) -> int:
                 if args.json:
                     print(to_json(event).decode())
                 else:
-                    data = json.dumps(event.data, default=str, separators=(",", ":"))
+                    data = to_json(event.data).decode()  # times as in --json and the API
                     moment = event.occurred_at.isoformat()
                     rows.append([str(event.version), moment, event.type, str(event.hash), data])
             if page.next_after is None:

@@ -59,6 +59,22 @@ def test_every_command_that_prints_data_takes_json(
     assert json.loads(capsys.readouterr().out)["used"] == 1
 
 
+def test_the_history_table_shows_times_in_the_data_as_the_api_does(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    ledger = CreditLedger(env=configure(tmp_path))
+    ledger.set_plan("acme", "Basic")
+    charged = ledger.consume_credit("acme", user_id="u-1", enquiry_id="e-1")
+    ledger.refund_credit("acme", "e-1")
+    ledger.close()
+    main(["history", "acme", "--data-dir", str(tmp_path)])
+    refund = capsys.readouterr().out.splitlines()[-1]
+    main(["history", "acme", "--json", "--data-dir", str(tmp_path)])
+    shown = json.loads(capsys.readouterr().out.splitlines()[-1])["data"]["charged_at"]
+    assert shown.endswith("Z") and f'"charged_at":"{shown}"' in refund
+    assert shown.startswith(charged.consumed_at.strftime("%Y-%m-%dT%H:%M:%S"))
+
+
 def test_the_data_dir_may_come_from_the_environment(tmp_path: Path) -> None:
     with_events(tmp_path)
     done = run_ledger("status", "acme", "--json", env={"LEDGER_DATA_DIR": str(tmp_path)})

@@ -2,8 +2,8 @@
 
 They are built from what a command's receipt holds (so a repeat answers as the
 first time did) or from the org. `replayed` says the answer is a repeat's; it
-takes no part in equality and is not part of a body. `dataclasses.asdict` gives
-an answer as a mapping. The HTTP layer turns them into its own documented models.
+takes no part in equality and is not part of the HTTP body (`dataclasses.asdict`
+includes it). The HTTP layer turns answers into its own documented models.
 """
 
 from __future__ import annotations

@@ -74,3 +74,55 @@ def test_an_enquiry_receipt_from_before_refunds_reads_back_without_period_or_kin
     read = mapper.to_domain_event(old)
     assert isinstance(read, EnquiryReceipt.Recorded)
     assert (read.user_id, read.period, read.paid_by) == ("u-1", None, None)
+
+
+def test_each_receipt_is_made_from_the_org_event_its_command_triggered() -> None:
+    """Field by field, by name, with the kind's `made_at` from the event's moment:
+    the stored state is exactly what each kind lists, taken from the right place."""
+    from ledger.domain.org import Org
+    from ledger.domain.plans import CATALOGUE
+    from ledger.domain.receipts import RefundReceipt
+
+    org = Org.open("acme", AT)
+    org.set_plan(CATALOGUE["Basic"], AT)
+    org.set_user_limit(5, AT)
+    charged = EnquiryReceipt.Recorded.of("acme", org.consume("u-1", "e-1", AT))
+    granted = TopUpReceipt.Recorded.of("acme", org.top_up("t-1", 7, "goodwill", AT))
+    later = datetime(2026, 11, 26, tzinfo=UTC)
+    refunded = RefundReceipt.Recorded.of("acme", org.refund(charged, later))
+    state = {
+        type(r).__qualname__: json.loads(_mapper().to_stored_event(r).state)
+        for r in (charged, granted, refunded)
+    }
+    envelope = {"originator_topic", "timestamp"}
+    own = {name: {k: v for k, v in s.items() if k not in envelope} for name, s in state.items()}
+    assert own == {
+        "EnquiryReceipt.Recorded": {
+            "org_id": "acme",
+            "enquiry_id": "e-1",
+            "user_id": "u-1",
+            "consumed_at": {"_type_": "datetime_iso", "_data_": AT.isoformat()},
+            "remaining": 99,
+            "user_remaining": 4,
+            "period": "2026-11",
+            "paid_by": "plan",
+            "class_version": 2,
+        },
+        "TopUpReceipt.Recorded": {
+            "org_id": "acme",
+            "top_up_id": "t-1",
+            "credits": 7,
+            "expires_at": {"_type_": "datetime_iso", "_data_": "2026-12-01T00:00:00+00:00"},
+            "limit": 107,
+            "remaining": 106,
+        },
+        "RefundReceipt.Recorded": {
+            "org_id": "acme",
+            "enquiry_id": "e-1",
+            "user_id": "u-1",
+            "refunded_at": {"_type_": "datetime_iso", "_data_": later.isoformat()},
+            "remaining": 107,
+            "user_remaining": 5,
+        },
+    }
+    assert (charged.timestamp, granted.timestamp, refunded.timestamp) == (AT, AT, later)

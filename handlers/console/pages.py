@@ -214,3 +214,12 @@ def not_found_page(org_id: str) -> str:
         f"<h1>No org {text(org_id)}</h1><p>The ledger has no projection of this org.</p>"
     )
     return _page(f"No org {org_id}", "../assets/", body)
+
+
+def refused_page(message: str) -> str:
+    """A list address the console cannot read: what is wrong, and the way back."""
+    body = (
+        '<nav><a href="console">All orgs</a></nav>'
+        f"<h1>This list cannot be shown</h1><p>{text(message)}</p>"
+    )
+    return _page("Cannot show this list", "console/assets/", body)

@@ -17,7 +17,7 @@ from aws_lambda_powertools.event_handler.router import APIGatewayRouter
 from handlers.console import pages
 from handlers.errors import error_response
 from handlers.routes.common import OrgId
-from handlers.routes.cross_org import SortName, StateName, orgs_query
+from handlers.routes.cross_org import orgs_query
 from handlers.wiring import services
 from ledger import CreditLedger
 from ledger.domain.errors import InvalidInput
@@ -26,6 +26,7 @@ from ledger.domain.plans import PLAN_NAMES
 from ledger.validation import ID_PATTERN
 from projections.balance import OrgView
 from projections.burndown import BurnDown, burn_down, start_view
+from projections.orgs import SORTS, STATES, OrgsQuery
 from projections.settings import AlertSettings
 from projections.store import ProjectionStore
 
@@ -57,18 +58,32 @@ def _html(body: str, status: int = 200) -> Response[str]:
 
 @router.get("/console", include_in_schema=False)
 def console_list(
-    month: Annotated[str | None, Query(max_length=7)] = None,
-    state: Annotated[StateName, Query()] = "all",
-    plan: Annotated[str | None, Query(max_length=32)] = None,
-    sort: Annotated[SortName, Query()] = "run_out",
+    month: Annotated[str | None, Query(max_length=64)] = None,
+    state: Annotated[str, Query(max_length=64)] = "all",
+    plan: Annotated[str | None, Query(max_length=64)] = None,
+    sort: Annotated[str, Query(max_length=64)] = "run_out",
     after: Annotated[str | None, Query(max_length=1024)] = None,
 ) -> Response[str]:
-    """The form sends every field: an empty month or plan means none chosen."""
-    if plan and plan not in PLAN_NAMES:
-        raise InvalidInput(f"plan must be one of {', '.join(PLAN_NAMES)}")
-    query = orgs_query(month or None, state, plan or None, sort, after or None)
+    """The form sends every field: an empty month or plan means none chosen. A
+    value the form would not send (a hand-edited address) gets a page saying so."""
+    try:
+        query = _list_query(month, state, plan, sort, after)
+    except InvalidInput as refused:
+        return _html(pages.refused_page(refused.message), 422)
     page = services().projections.list_orgs(query)
     return _html(pages.list_page(query, page, after))
+
+
+def _list_query(
+    month: str | None, state: str, plan: str | None, sort: str, after: str | None
+) -> OrgsQuery:
+    if state not in STATES:
+        raise InvalidInput(f"state must be one of {', '.join(STATES)}")
+    if sort not in SORTS:
+        raise InvalidInput(f"sort must be one of {', '.join(SORTS)}")
+    if plan and plan not in PLAN_NAMES:
+        raise InvalidInput(f"plan must be one of {', '.join(PLAN_NAMES)}")
+    return orgs_query(month or None, state, plan or None, sort, after or None)
 
 
 @router.get("/console/orgs/<org_id>", include_in_schema=False)

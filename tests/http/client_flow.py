@@ -102,7 +102,7 @@ def run(base: str) -> None:
         why = RefundBody(reason="the report failed")
         refund = refund_credit.sync(org, "e-2", client=client, body=why)
         assert isinstance(refund, Refund) and (refund.remaining, refund.user_remaining) == (19, 1)
-        repeat = refund_credit.sync_detailed(org, "e-2", client=client, body=RefundBody())
+        repeat = refund_credit.sync_detailed(org, "e-2", client=client)  # the body is optional
         assert repeat.status_code == 200 and repeat.headers["Idempotent-Replayed"] == "true"
         recharge = consume_credit.sync(
             org, client=client, body=ConsumeBody(enquiry_id="e-2", user_id="u-1")

@@ -38,6 +38,8 @@ def test_a_refund_then_its_repeat(server: LedgerProcess) -> None:
     again = call(base, "POST", path, raw=b"")  # the body is optional
     assert (again.status, again.headers["Idempotent-Replayed"]) == (200, "true")
     assert again.json() == body
+    null = call(base, "POST", path, raw=b"null")  # an object or nothing, as documented
+    assert (null.status, null.code) == (422, "VALIDATION_ERROR")
     recharge = call(base, "POST", f"/orgs/{org}/enquiries", {"enquiry_id": "e-1", "user_id": "u"})
     assert (recharge.status, recharge.code) == (409, "ENQUIRY_REFUNDED")
     events = call(base, "GET", f"/orgs/{org}/events").json()["events"]

@@ -5,6 +5,7 @@ no 5xx, every response as documented, valid requests taken, invalid ones refused
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -24,8 +25,6 @@ def test_every_operation_passes_every_check(server: LedgerProcess, tmp_path: Pat
     st = Path(sys.executable).with_name("st")
     command = [str(st), "--config-file", str(CONFIG), "run", f"{server.base}/openapi.json"]
     options = ["--checks", "all", "--max-examples", EXAMPLES, "--generation-deterministic"]
-    # listOrgs still refuses some schema-valid queries (a cursor it did not issue).
-    options += ["--exclude-operation-id", "listOrgs"]
     done = subprocess.run(
         [*command, *options, "--no-color"],
         cwd=tmp_path,  # its caches and reports stay out of the checkout
@@ -34,4 +33,8 @@ def test_every_operation_passes_every_check(server: LedgerProcess, tmp_path: Pat
         timeout=600,
     )
     assert done.returncode == 0, done.stdout[-8000:] + done.stderr[-2000:]
-    assert "No issues found" in done.stdout
+    # Every case passed. A warning may remain (no failure): consumeCredit "mostly
+    # refused" once the shared server's org has used its credits (402s).
+    assert re.search(r"(\d+) generated, \1 passed", done.stdout), done.stdout[-4000:]
+    selected = re.search(r"Selected: (\d+)/(\d+)\s+Tested: (\d+)", done.stdout)
+    assert selected and len(set(selected.groups())) == 1, "every operation is tested"

@@ -134,3 +134,28 @@ def test_assets_come_from_the_package(wired) -> None:
     assert script["statusCode"] == 200 and "uPlot" in script["body"][:200]
     assert get("/console/assets/pages.py")["statusCode"] == 404
     assert get("/console/assets/..")["statusCode"] == 404
+
+
+@pytest.mark.parametrize(
+    ("query", "named"),
+    [
+        ("state=soon", "state"),
+        ("sort=oldest", "sort"),
+        ("plan=Gold", "plan"),
+        ("month=2026-13", "month"),
+        ("after=not-a-cursor", "after"),
+        (f"state={HOSTILE}", "state"),
+    ],
+)
+def test_a_list_address_the_form_would_not_send_gets_a_page_saying_why(
+    wired: tuple[CreditLedger, MemoryProjectionStore], query: str, named: str
+) -> None:
+    event = proxy_event("GET", f"/console?{query}", {"Host": "local"}, None)
+    answer = api.resolve(event, None, api.create_app(console=True))
+    assert answer["statusCode"] == 422
+    headers = answer["multiValueHeaders"]
+    assert headers["Content-Type"] == ["text/html; charset=utf-8"]
+    assert "Content-Security-Policy" in headers
+    page = answer["body"]
+    assert named in page and '<a href="console">All orgs</a>' in page
+    assert "<script>" not in page  # a value from the address is shown as text

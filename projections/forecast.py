@@ -6,7 +6,7 @@ console reading the projection all see the same outlook.
 Days are whole days from the period's start (calendar days for a month). The
 pace is the mean of the last `window_days` whole days before today (fewer early
 in a period; on its first day, what today has used so far). The forecast is
-what is used, plus today's pace less what today has used already, plus the pace
+what is used, plus the pace for the part of today still to come, plus the pace
 for each day left. An org that has used nothing on any weekend day seen so far
 (four at least) is taken to work weekdays only: weekend days count for nothing,
 on both sides. The spread of the daily counts says how far the pace can be
@@ -109,17 +109,19 @@ def recent_pace(balance: Balance, at: datetime, settings: AlertSettings = _DEFAU
 
 
 def still_to_use(balance: Balance, pace: Pace) -> float:
-    """Credits the pace adds by the period's end: the rest of today's (what today
-    has not used yet of it), then a day's for every later day that counts."""
+    """Credits the pace adds by the period's end: its share of the rest of today,
+    then a day's for every later day that counts."""
     if pace.today >= _length(balance):
         return 0.0
     return _rest_of_today(balance, pace) + pace.per_day * _later_days(balance, pace)
 
 
 def _rest_of_today(balance: Balance, pace: Pace) -> float:
+    # Uses come at random moments: a morning's uses do not end the day (taking
+    # "the pace less what today has used" missed a small plan's last credits).
     if not _counts(balance, pace.today, pace.weekdays_only):
         return 0.0
-    return max(0.0, pace.per_day - _used_on(balance, pace.today))
+    return pace.per_day * (1 - pace.share)
 
 
 def margin(balance: Balance, pace: Pace, confidence: float) -> float:
@@ -135,8 +137,8 @@ def margin(balance: Balance, pace: Pace, confidence: float) -> float:
 
 
 def run_out_at(balance: Balance, at: datetime, pace: Pace) -> datetime | None:
-    """When the pace uses the last credit (the rest of today's pace spread over the
-    rest of today); None when that is not within the period.
+    """When the pace uses the last credit (today's share spread over the rest of
+    today); None when that is not within the period.
 
     It adds up the days as `still_to_use` does, so a run-out moment within the
     period means a forecast that reaches the limit."""

@@ -23,7 +23,7 @@ class AlertSettings:
     window_days: int = 14  # the pace: the mean of this many recent whole days
     min_days: int = 4  # whole days of a month seen before its forecast is trusted
     trial_min_days: int = 3  # the same for a trial
-    confidence: float = 0.5  # standard deviations of doubt the forecast must clear
+    confidence: float = 0.7  # standard deviations of doubt the forecast must clear
     trial_confidence: float = 0.25  # the same for a trial
     earlier_days: int = 7  # last month's pace weighs as this many days of this one's
     runway_days: float = 3.0  # NearLimit also when the pace uses the rest this soon

@@ -108,7 +108,7 @@ def consume(cloud: Cloud, org: str, count: int) -> None:
 def test_alerts_flow_from_api_to_queue(cloud: Cloud, clock: FakeClock) -> None:
     clock.set(datetime(2026, 11, 29, tzinfo=UTC))
     assert cloud.api("PUT", "/orgs/acme/plan", {"plan": "Lite"})["status"] == 200
-    consume(cloud, "acme", 20)  # NearLimit at 19 (the last would go tomorrow), LimitReached at 20
+    consume(cloud, "acme", 20)  # NearLimit at 18 (the last two would go by tomorrow), then 20
     clock.set(datetime(2026, 11, 1, tzinfo=UTC))
     cloud.api("PUT", "/orgs/trial-co/plan", {"plan": "Trial"})
     clock.set(datetime(2026, 11, 2, tzinfo=UTC))
@@ -134,7 +134,7 @@ def test_alerts_flow_from_api_to_queue(cloud: Cloud, clock: FakeClock) -> None:
     assert got == [
         ("LimitReached", "acme", "2026-11", "exhausted", 20, 20),
         ("LimitReached", "acme", "2026-11", "exhausted", 25, 25),
-        ("NearLimit", "acme", "2026-11", "runway", 20, 19),
+        ("NearLimit", "acme", "2026-11", "runway", 20, 18),
     ]
     for event in arrived:
         assert event["source"] == "credit-ledger"

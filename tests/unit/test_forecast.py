@@ -130,3 +130,12 @@ def test_a_trial_is_offered_the_plan_covering_its_pace_over_a_month() -> None:
 def test_after_the_period_the_forecast_is_what_was_used() -> None:
     seen = outlook(month("Basic", [3] * 30, 100), DEC + timedelta(days=3))
     assert (seen.forecast_used, seen.run_out_at, seen.period_ends_at) == (90, None, DEC)
+
+
+def test_the_rest_of_today_is_the_paces_share_of_it() -> None:
+    # A credit a day; today's came at dawn: the day is not over, a quarter is gone.
+    at = NOV + timedelta(days=18, hours=6)
+    seen = outlook(month("Lite", [1] * 19, 20), at)
+    assert seen.pace_per_day == 1.0
+    assert seen.forecast_used == 19 + 11  # 0.75 more today, then 11 days
+    assert seen.run_out_at == NOV + timedelta(days=19, hours=6)  # the last: tomorrow morning

@@ -61,10 +61,10 @@ def daily_uses(ledger: CreditLedger, clock: FakeClock, per_day: list[int]) -> No
 def test_near_limit_when_the_pace_reaches_the_limit(memory_ledger, clock, alerts) -> None:
     clock.set(datetime(2026, 11, 1, 12, tzinfo=UTC))
     memory_ledger.set_plan("acme", "Basic")
-    daily_uses(memory_ledger, clock, [4] * 4)  # 120 by the month's end, but 4 days first
+    daily_uses(memory_ledger, clock, [5] * 4)  # 150 by the month's end, but 4 days first
     assert alerts() == []
     daily_uses(memory_ledger, clock, [1])
-    assert alerts() == [("NearLimit", "2026-11", "forecast", 17)]
+    assert alerts() == [("NearLimit", "2026-11", "forecast", 21)]
 
 
 def test_a_steady_org_under_its_limit_raises_nothing(memory_ledger, clock, alerts) -> None:
@@ -96,7 +96,7 @@ def test_last_month_counts_as_evidence(memory_ledger, clock, alerts) -> None:
     memory_ledger.set_plan("acme", "Basic")
     daily_uses(memory_ledger, clock, [1] * 31)  # October: 1 a day
     clock.set(datetime(2026, 11, 1, 12, tzinfo=UTC))
-    daily_uses(memory_ledger, clock, [4] * 4 + [1])  # as in the first test, 4 a day
+    daily_uses(memory_ledger, clock, [5] * 4 + [1])  # as in the first test, 5 a day
     assert alerts() == []  # a week of October's pace holds the forecast under 100
 
 
@@ -131,7 +131,7 @@ def test_limit_reached_again_after_a_top_up_is_used_up(memory_ledger, clock, ale
     memory_ledger.top_up("acme", 10)
     consume(memory_ledger, 10)
     assert alerts() == [
-        ("NearLimit", "2026-11", "runway", 94),
+        ("NearLimit", "2026-11", "runway", 91),
         ("LimitReached", "2026-11", "exhausted", 100),
         ("LimitReached", "2026-11", "exhausted", 110),
     ]
@@ -171,7 +171,7 @@ def test_trial_alerts_use_the_trial_period(memory_ledger, clock, alerts, sink) -
     daily_uses(memory_ledger, clock, [2, 2, 2])
     assert alerts() == []  # the trial's first three days: no forecast yet
     daily_uses(memory_ledger, clock, [1])
-    assert alerts() == [("NearLimit", "trial", "forecast", 7)]
+    assert alerts() == [("NearLimit", "trial", "runway", 7)]  # 3 left: gone in 1.5 days
     assert sink.events[0]["detail"]["suggested_plan"] == "Basic"  # 2 a day: 60 a month
     consume(memory_ledger, 3)
     assert alerts()[-1] == ("LimitReached", "trial", "exhausted", 10)
@@ -262,10 +262,11 @@ def test_alerts_say_why_in_numbers(memory_ledger, clock, alerts, sink) -> None:
         clock.advance(days=1)
     assert [kind for kind, *_ in alerts()] == ["NearLimit"]
     detail = sink.events[0]["detail"]
-    assert (detail["forecast_used"], detail["pace_per_day"]) == (150, 5.0)
-    # Day 5, at its first use: 4 more today, then 75 at 5 a day from the 6th.
+    # Day 5, at its first use (noon): half a day's 5 more today, then 5 a day from
+    # the 6th: 21 + 2.5 + 125, and the 79 left gone 15.3 days after the 5th ends.
+    assert (detail["forecast_used"], detail["pace_per_day"]) == (148, 5.0)
     assert (detail["occurred_at"], detail["used"]) == ("2026-11-05T12:00:00.000000Z", 21)
-    assert detail["run_out_at"] == "2026-11-21T00:00:00.000000Z"
+    assert detail["run_out_at"] == "2026-11-21T07:12:00.000000Z"
     assert detail["period_ends_at"] == "2026-12-01T00:00:00.000000Z"
     assert detail["suggested_plan"] == "Enterprise"
     head, *_ = snapshot(rebuild(memory_ledger, ["acme"]), "acme")

@@ -49,13 +49,16 @@ def _when(moment: datetime | None) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC") if moment else ""
 
 
-def _run_out(row: OrgRow) -> str:
+def _run_out(row: OrgRow, now: datetime) -> str:
     if row.remaining == 0:
         return '<span class="out">run out</span>'
     if row.run_out_at is None:
         return '<span class="none">not this period</span>'
     moment = text(format_time(row.run_out_at))
-    return f'<time datetime="{moment}">{text(_when(row.run_out_at))}</time>'
+    shown = f'<time datetime="{moment}">{text(_when(row.run_out_at))}</time>'
+    if row.run_out_at <= now:  # judged at the org's last event; no use since
+        shown += ' <span class="passed">passed, credits left: no use since its last event</span>'
+    return shown
 
 
 def _options(name: str, choices: Iterable[str], chosen: str | None, blank: str = "") -> str:
@@ -66,7 +69,7 @@ def _options(name: str, choices: Iterable[str], chosen: str | None, blank: str =
     return f'<select name="{name}" id="{name}">{"".join(found)}</select>'
 
 
-def list_page(query: OrgsQuery, page: OrgsPage, cursor: str | None) -> str:
+def list_page(query: OrgsQuery, page: OrgsPage, cursor: str | None, now: datetime) -> str:
     """The month's orgs in the query's order, with the filters as a form."""
     form = (
         '<form method="get" action="console" class="filters">'
@@ -76,7 +79,7 @@ def list_page(query: OrgsQuery, page: OrgsPage, cursor: str | None) -> str:
         f'<label>Month <input name="month" value="{text(query.month)}" size="7"></label>'
         '<button type="submit">Show</button></form>'
     )
-    rows = "".join(_list_row(row) for row in page.orgs)
+    rows = "".join(_list_row(row, now) for row in page.orgs)
     if not page.orgs:
         none = "No org had a charge, a plan set or a top-up in this month."
         rows = f'<tr><td colspan="11" class="empty">{none}</td></tr>'
@@ -99,7 +102,7 @@ def list_page(query: OrgsQuery, page: OrgsPage, cursor: str | None) -> str:
     return _page(f"Orgs of {query.month}", "console/assets/", body)
 
 
-def _list_row(row: OrgRow) -> str:
+def _list_row(row: OrgRow, now: datetime) -> str:
     link = f"console/orgs/{quote(row.org_id, safe='')}"
     alerts = " ".join(f'<span class="alert {text(a)}">{text(a)}</span>' for a in row.alerts)
     return (
@@ -108,7 +111,7 @@ def _list_row(row: OrgRow) -> str:
         f"<td>{text(row.plan)}</td><td>{row.used}</td><td>{row.limit}</td>"
         f'<td><meter min="0" max="1" low="0.8" high="0.99" optimum="0" '
         f'value="{row.used_share}"></meter> {row.used_share:.0%}</td>'
-        f"<td>{_run_out(row)}</td><td>{row.forecast_used}</td><td>{row.pace_per_day:g}</td>"
+        f"<td>{_run_out(row, now)}</td><td>{row.forecast_used}</td><td>{row.pace_per_day:g}</td>"
         f"<td>{text(row.suggested_plan or '')}</td><td>{alerts}</td>"
         f'<td class="when">{text(_when(row.as_of))}</td></tr>'
     )
@@ -120,6 +123,7 @@ def org_page(
     chart: BurnDown | None,
     by_user: dict[str, int],
     history: Sequence[dict[str, Any]],
+    now: datetime,
 ) -> str:
     """One org: its numbers, the burn-down of its period, its users, its recent events."""
     parts = [
@@ -136,7 +140,7 @@ def org_page(
             "<dl>"
             f"<dt>Forecast</dt><dd>{row.forecast_used}</dd>"
             f"<dt>Pace</dt><dd>{row.pace_per_day:g} a day</dd>"
-            f"<dt>Runs out</dt><dd>{_run_out(row)}</dd>"
+            f"<dt>Runs out</dt><dd>{_run_out(row, now)}</dd>"
             f"<dt>Period ends</dt><dd>{text(_when(row.period_ends_at))}</dd>"
             f"<dt>Suggested plan</dt><dd>{text(row.suggested_plan or 'none')}</dd>"
             f"<dt>Alerts</dt><dd>{text(', '.join(row.alerts) or 'none')}</dd></dl>"

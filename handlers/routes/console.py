@@ -71,7 +71,7 @@ def console_list(
     except InvalidInput as refused:
         return _html(pages.refused_page(refused.message), 422)
     page = services().projections.list_orgs(query)
-    return _html(pages.list_page(query, page, after))
+    return _html(pages.list_page(query, page, after, services().ledger.clock()))
 
 
 def _list_query(
@@ -102,7 +102,8 @@ def console_org(org_id: OrgId) -> Response[str]:
         for e in reversed(history.events)
     ]
     row = rows[-1] if rows else None
-    return _html(pages.org_page(org_id, row, chart, dict(balance.by_user), events))
+    now = ledger.clock()
+    return _html(pages.org_page(org_id, row, chart, dict(balance.by_user), events, now))
 
 
 def _burn_down(

@@ -88,6 +88,22 @@ def test_the_list_soonest_to_run_out_first_linking_each_org(wired, clock) -> Non
     assert 'value="limit_reached" selected' in only
 
 
+def test_a_run_out_date_gone_by_with_credits_left_says_so(wired, clock) -> None:
+    ledger, store = wired
+    ledger.set_plan("busy", "Lite")
+    for day in range(5):  # three a day: the rest would go on the 7th
+        clock.set(NOV + timedelta(days=day, hours=1))
+        use(ledger, "busy", 3)
+    project(ledger, store, "busy")
+    (row,) = store.rows(str(org_uuid("busy")))
+    assert row.run_out_at is not None and row.remaining == 5
+    clock.set(row.run_out_at - timedelta(hours=1))
+    assert "passed, credits left" not in get("/console")["body"]
+    clock.set(row.run_out_at + timedelta(days=3))  # and no use since
+    for page in (get("/console")["body"], get("/console/orgs/busy")["body"]):
+        assert "passed, credits left: no use since its last event" in page
+
+
 def test_an_org_page_charts_the_period_day_by_day(wired, clock) -> None:
     ledger, store = wired
     clock.set(NOV)

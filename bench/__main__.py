@@ -35,6 +35,12 @@ def machine() -> dict[str, object]:
     }
 
 
+def _number(value: float) -> str:
+    """One decimal for counts and rates; three significant digits for small
+    values (a recall of 0.96 against a target of 0.95 must not read 1.0 and 0.9)."""
+    return f"{value:,.1f}" if abs(value) >= 10 else f"{value:.3g}"
+
+
 def table(figures: list[Figure]) -> str:
     rows = [["figure", "value", "baseline", "ratio", "target", "verdict"]]
     for f in figures:
@@ -44,8 +50,8 @@ def table(figures: list[Figure]) -> str:
         rows.append(
             [
                 f.name,
-                f"{f.value:,.1f} {f.unit}",
-                f"{f.baseline:,.1f} {f.baseline_unit}" if f.baseline is not None else "-",
+                f"{_number(f.value)} {f.unit}",
+                f"{_number(f.baseline)} {f.baseline_unit}" if f.baseline is not None else "-",
                 f"{f.ratio:.2f}" if f.ratio is not None else "-",
                 f.target,
                 f.verdict,

@@ -114,6 +114,12 @@ def _parser() -> argparse.ArgumentParser:
         commands, "rebuild", "replay every event into a fresh projection; report differences"
     )
     _json(rebuild, "the report as one JSON document")
+    rebuild.add_argument(
+        "--replace",
+        action="store_true",
+        help="where they differ, make the live projection the rebuilt one (embedded store;"
+        " stop ledger serve first); alerts the old events raise again are not sent again",
+    )
     _data_dir(rebuild)
     rebuild.set_defaults(run=_rebuild)
 
@@ -346,10 +352,13 @@ def _run_out_text(remaining: int, run_out_at: datetime | None) -> str:
 
 
 def _rebuild(args: argparse.Namespace) -> int:
-    """Exit status 0 when the live projection equals the rebuilt one, 1 otherwise."""
+    """Exit status 0 when the live projection equals the rebuilt one (or, with
+    --replace, has been made so), 1 otherwise."""
     from adapters.projection_sqlite import SQLiteProjectionStore
+    from localmode.feeds import dynamodb_recorder
+    from localmode.lock import lock_data_dir
     from localmode.projection import PROJECTIONS_FILE
-    from localmode.rebuild import STORE_ERRORS, rebuild_and_compare
+    from localmode.rebuild import STORE_ERRORS, rebuild_and_compare, replace_live
     from projections.settings import AlertSettings
 
     try:
@@ -358,12 +367,22 @@ def _rebuild(args: argparse.Namespace) -> int:
         raise CommandError(f"alert settings: {error}") from None
     ledger = _open_ledger(args.data_dir)
     path = args.data_dir / PROJECTIONS_FILE
+    if args.replace and dynamodb_recorder(ledger) is not None:
+        raise CommandError("--replace works on the embedded store; on DynamoDB, compare only")
+    # Held while the live projection is replaced: a running server would project too.
+    held = lock_data_dir(args.data_dir) if args.replace else None
     # No live projection yet: compared with an empty one, not a file made for it.
-    live = SQLiteProjectionStore(path if path.is_file() else ":memory:")
+    live = SQLiteProjectionStore(path if path.is_file() or args.replace else ":memory:")
     try:
-        report = rebuild_and_compare(ledger, live, settings, progress=_progress())
+        if args.replace:
+            report = replace_live(ledger, live, settings, progress=_progress())
+        else:
+            report = rebuild_and_compare(ledger, live, settings, progress=_progress())
     except STORE_ERRORS as error:
         raise CommandError(f"cannot read the event store: {error}", status=1) from None
+    finally:
+        if held is not None:
+            held.close()
     if args.json:
         print(json.dumps(asdict(report)))
     else:
@@ -376,6 +395,9 @@ def _rebuild(args: argparse.Namespace) -> int:
     )
     live.close()
     ledger.close()
+    if args.replace and report.differences:
+        print("the live projection is now the rebuilt one", file=sys.stderr)
+        return 0
     return 1 if report.differences else 0
 
 

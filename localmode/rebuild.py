@@ -1,18 +1,21 @@
 """`ledger rebuild`: replays every event into a fresh projection and compares it
-with the live one."""
+with the live one; with `--replace`, makes the live one the rebuilt one."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 from eventsourcing.persistence import PersistenceError
 
+from adapters.projection_sqlite import SQLiteProjectionStore
 from ledger import CreditLedger
-from localmode.feeds import all_org_keys, dynamodb_recorder
+from ledger.domain.periods import month_key
+from localmode.feeds import POSITION, all_org_keys, dynamodb_recorder
 from localmode.follower import last_notification_id, org_event_pages
-from projections.projector import LedgerEvents, Projector
+from projections.projector import MAX_PERIODS_PER_SAVE, LedgerEvents, Projector
 from projections.settings import AlertSettings
 from projections.store import MemoryProjectionStore, ProjectionStore
 
@@ -37,12 +40,19 @@ def rebuild(
     """A projection built from nothing but the events; no alert is published."""
     fresh = MemoryProjectionStore()
     projector = Projector(fresh, LedgerEvents(ledger), None, settings)
+    return fresh, _replay(ledger, projector, progress, page)
+
+
+def _replay(
+    ledger: CreditLedger, projector: Projector, progress: Progress | None, page: int = 1000
+) -> int:
+    """Projects every event of the ledger; the number of events."""
     if dynamodb_recorder(ledger) is not None:  # no log: each org's stream, one by one
         done = 0
         for org_key in all_org_keys(ledger):
             view = projector.project(org_key)
             done += view.version if view else 0
-        return fresh, done
+        return done
     total, done = last_notification_id(ledger), 0
     for _, count, by_org in org_event_pages(ledger, 0, page):
         for org_key, events in by_org.items():
@@ -50,7 +60,7 @@ def rebuild(
         done += count
         if progress is not None:
             progress(done, total)
-    return fresh, done
+    return done
 
 
 def compare(live: ProjectionStore, fresh: ProjectionStore) -> list[str]:
@@ -91,3 +101,53 @@ def rebuild_and_compare(
     return RebuildReport(
         events=events, orgs=len(list(fresh.org_keys())), differences=compare(live, fresh)
     )
+
+
+def replace_live(
+    ledger: CreditLedger,
+    live: SQLiteProjectionStore,
+    settings: AlertSettings | None = None,
+    progress: Progress | None = None,
+) -> RebuildReport:
+    """Compares, then, where they differ, projects every event again into the live
+    store (of the embedded event store, with no server running) and moves its
+    position to the last event. The alerts of events the live projection had seen
+    are not sent again (marked delivered, unless they were waiting to be); those of
+    events it had not seen yet wait to be delivered, as they would have."""
+    report = rebuild_and_compare(ledger, live, settings, progress)
+    if not report.differences:
+        return report
+    end = last_notification_id(ledger)
+    seen = {key: head.version for key in live.org_keys() if (head := live.head(key)) is not None}
+    waiting = {key: {a.alert_id for a in live.pending(key)} for key in live.pending_org_keys()}
+    live.forget()  # keeps the alerts waiting to be delivered
+    projector = Projector(live, LedgerEvents(ledger), None, settings)
+    for already_seen in (True, False):
+        for _, _, by_org in org_event_pages(ledger, 0):
+            for org_key, events in by_org.items():
+                upto = seen.get(str(org_key), 0)
+                part = [e for e in events if (e.originator_version <= upto) == already_seen]
+                for chunk in _few_months(part):  # each within one save: nothing read past it
+                    projector.project(org_key, chunk)
+        if already_seen:
+            for key in live.pending_org_keys():
+                kept = waiting.get(key, set())
+                found = [a.alert_id for a in live.pending(key) if a.alert_id not in kept]
+                live.mark_published(key, found)
+    live.set_position(POSITION, end)
+    return report
+
+
+def _few_months(events: list[Any], months: int = MAX_PERIODS_PER_SAVE // 2) -> list[list[Any]]:
+    """The events in runs that touch at most `months` months (two periods each at
+    most, a trial's and a month's), so the projector folds each run in one save."""
+    runs: list[list[Any]] = []
+    seen: set[str] = set()
+    for event in events:
+        month = month_key(event.timestamp)
+        if not runs or (month not in seen and len(seen) == months):
+            runs.append([])
+            seen = set()
+        seen.add(month)
+        runs[-1].append(event)
+    return runs

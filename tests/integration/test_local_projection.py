@@ -140,6 +140,45 @@ def test_rebuild_command_reports_differences(local: Local, capsys: Any) -> None:
     assert capsys.readouterr().out.splitlines() == ["org acme: period 2026-11 differs"]
 
 
+def test_rebuild_replace_mends_the_live_projection_and_sends_no_alert_twice(
+    local: Local, capsys: Any
+) -> None:
+    local.use_lite(19)
+    local.worker.run_once()
+    assert [line["detail-type"] for line in local.lines()] == ["NearLimit"]
+    local.ledger.consume_credit("acme", user_id="u", enquiry_id="e-last")  # not projected yet
+    key = str(org_uuid("acme"))
+    head = local.store.head(key)
+    assert head is not None and head.current is not None
+    wrong = replace(head.current, used=head.current.used - 1)
+    assert local.store.save(key, head.version, replace(head, current=wrong), [wrong], [])
+    data_dir = str(local.data_dir)
+    assert main(["rebuild", "--replace", "--data-dir", data_dir]) == 0
+    assert "org acme: period 2026-11 differs" in capsys.readouterr().out.splitlines()
+    assert main(["rebuild", "--data-dir", data_dir]) == 0  # the live one is the rebuilt one
+    again = reopen(local)
+    # The NearLimit its events raised again is not waiting to be sent; the
+    # LimitReached of the event it had not seen is, as it would have been.
+    assert [a.kind for a in again.store.pending(key)] == ["LimitReached"]
+    assert again.worker.run_once() == 0  # its position is past the last event
+    again.worker.start()  # as `ledger serve` starts
+    again.worker.stop()
+    assert [line["detail-type"] for line in again.lines()] == ["NearLimit", "LimitReached"]
+    again.close()
+
+
+def test_rebuild_replace_waits_for_no_server(local: Local, capsys: Any) -> None:
+    from localmode.lock import lock_data_dir
+
+    local.use_lite(3)
+    held = lock_data_dir(local.data_dir)  # as a running `ledger serve` holds it
+    try:
+        assert main(["rebuild", "--replace", "--data-dir", str(local.data_dir)]) == 2
+    finally:
+        held.close()
+    assert "another ledger serve" in capsys.readouterr().err
+
+
 def test_rebuild_reports_progress_page_by_page(local: Local, capsys: Any) -> None:
     local.use_lite(12)
     seen: list[tuple[int, int]] = []

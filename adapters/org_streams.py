@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from eventsourcing.sqlite import SQLiteAggregateRecorder
@@ -18,17 +19,25 @@ from ledger.domain.org import Org, org_uuid
 
 ORG_TOPIC = get_topic(Org) + "."
 _PAGE = 1000
+# DynamoDB: a run of the daily digest function has 15 minutes. Parallel scan
+# segments and concurrent digest reads make it that many times faster.
+SEGMENTS = 8
+READERS = 16
 
 
 def org_keys(recorder: Any) -> list[uuid.UUID]:
     """The UUIDs of every org stream, each once."""
     if isinstance(recorder, SQLiteAggregateRecorder):
         found: Iterator[Any] = _sqlite(recorder)
-    elif hasattr(recorder, "client") and hasattr(recorder, "table_name"):
+    elif _dynamodb_recorder(recorder):
         found = _dynamodb(recorder.client, recorder.table_name)
     else:
         found = _notifications(recorder)
     return list(dict.fromkeys(uuid.UUID(str(key)) for key in found))
+
+
+def _dynamodb_recorder(recorder: Any) -> bool:
+    return hasattr(recorder, "client") and hasattr(recorder, "table_name")
 
 
 def _sqlite(recorder: Any) -> Iterator[Any]:
@@ -44,18 +53,29 @@ def _sqlite(recorder: Any) -> Iterator[Any]:
 
 
 def _dynamodb(client: Any, table: str) -> Iterator[str]:
-    """One scan of the table for the partition keys of org events (snapshots skipped)."""
+    """One scan of the table for the partition keys of org events (snapshots
+    skipped), in parallel segments: a stream's items all fall in one segment."""
+    with ThreadPoolExecutor(SEGMENTS) as pool:
+        for keys in pool.map(lambda n: _segment(client, table, n), range(SEGMENTS)):
+            yield from keys
+
+
+def _segment(client: Any, table: str, segment: int) -> list[str]:
+    """The distinct streams with org events in one segment of a parallel scan."""
     scan: dict[str, Any] = {
         "TableName": table,
         "ProjectionExpression": "stream_id",
         "FilterExpression": "begins_with(topic, :org) AND attribute_not_exists(kind)",
         "ExpressionAttributeValues": {":org": {"S": ORG_TOPIC}},
+        "Segment": segment,
+        "TotalSegments": SEGMENTS,
     }
+    found: dict[str, None] = {}  # one per stream, not one per event
     while True:
         page = client.scan(**scan)
-        yield from (item["stream_id"]["S"] for item in page.get("Items", []))
+        found.update((item["stream_id"]["S"], None) for item in page.get("Items", []))
         if "LastEvaluatedKey" not in page:
-            return
+            return list(found)
         scan["ExclusiveStartKey"] = page["LastEvaluatedKey"]
 
 
@@ -85,7 +105,12 @@ def digest_lines(
     """Every org's digest (or the named orgs'), by org id, and the named orgs that
     have no history."""
     keys = [org_uuid(org_id) for org_id in org_ids] if org_ids else org_keys(ledger.recorder)
-    found = [(key, digest_of(ledger.events, key)) for key in keys]
+    if _dynamodb_recorder(ledger.recorder):  # two reads an org: run many at once
+        with ThreadPoolExecutor(READERS) as pool:
+            digests = list(pool.map(lambda key: digest_of(ledger.events, key), keys))
+    else:
+        digests = [digest_of(ledger.events, key) for key in keys]
+    found = list(zip(keys, digests, strict=True))
     missing = [
         org_id for org_id, (_, digest) in zip(org_ids, found, strict=False) if digest is None
     ]

@@ -83,3 +83,21 @@ def test_a_kept_digest_cannot_be_deleted(s3: Any, ledger: CreditLedger) -> None:
     version = s3.head_object(Bucket=BUCKET, Key=key)["VersionId"]
     with pytest.raises(s3.exceptions.ClientError, match="AccessDenied"):
         s3.delete_object(Bucket=BUCKET, Key=key, VersionId=version)
+
+
+def test_every_org_is_found_once_across_the_scan_segments(s3: Any, ledger: CreditLedger) -> None:
+    from adapters.org_streams import SEGMENTS, digest_lines, org_keys
+    from ledger.audit import digest_of
+    from ledger.domain.org import org_uuid
+
+    names = [f"org-{n}" for n in range(5 * SEGMENTS)]
+    for name in names:
+        ledger.set_plan(name, "Lite")
+        for e in range(3):
+            ledger.consume_credit(name, user_id="u", enquiry_id=f"e-{e}")
+    keys = org_keys(ledger.recorder)
+    assert sorted(keys) == sorted(org_uuid(name) for name in names)  # each once
+    lines, missing = digest_lines(ledger)
+    one_by_one = [digest_of(ledger.events, org_uuid(name)) for name in sorted(names)]
+    assert missing == [] and lines == [d.line() for d in one_by_one if d is not None]
+    assert len(lines) == len(names)

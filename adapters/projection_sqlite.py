@@ -62,6 +62,44 @@ class SQLiteProjectionStore(ProjectionStore):
             )
             self.lacks_rows = False
 
+    def take_over(self, source: ProjectionStore, positions: dict[str, int]) -> None:
+        """Makes what `source` projected this store's, in one transaction: its heads,
+        balances and rows replace these, its pending alerts join those waiting
+        here, and the positions are set. A crash leaves the old projection whole."""
+        with self._lock:
+            db = self._db
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                for table in ("heads", "balances", "org_rows", "positions"):
+                    db.execute(f"DELETE FROM {table}")
+                for key in source.org_keys():
+                    head = source.head(key)
+                    assert head is not None
+                    db.execute(
+                        "INSERT INTO heads VALUES (?, ?, ?)",
+                        (key, head.version, json.dumps(head.to_dict())),
+                    )
+                    db.executemany(
+                        "INSERT INTO balances VALUES (?, ?, ?, ?)",
+                        [
+                            (key, b.period, b.version, json.dumps(b.to_dict()))
+                            for b in source.balances(key)
+                        ],
+                    )
+                    db.executemany(
+                        "INSERT INTO org_rows VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                        [_row_values(key, row) for row in source.rows(key)],
+                    )
+                    db.executemany(
+                        "INSERT OR IGNORE INTO pending_alerts VALUES (?, ?, ?)",
+                        [(a.alert_id, key, a.to_json()) for a in source.pending(key)],
+                    )
+                db.executemany("INSERT INTO positions VALUES (?, ?)", list(positions.items()))
+                db.execute("COMMIT")
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
+
     def close(self) -> None:
         with self._lock:
             self._db.close()

@@ -118,7 +118,7 @@ def _parser() -> argparse.ArgumentParser:
         "--replace",
         action="store_true",
         help="where they differ, make the live projection the rebuilt one (embedded store;"
-        " stop ledger serve first); alerts the old events raise again are not sent again",
+        " stop ledger serve first); alerts it raises for periods already over are not sent",
     )
     _data_dir(rebuild)
     rebuild.set_defaults(run=_rebuild)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
@@ -15,6 +16,7 @@ from ledger import CreditLedger
 from ledger.domain.periods import month_key
 from localmode.feeds import POSITION, all_org_keys, dynamodb_recorder
 from localmode.follower import last_notification_id, org_event_pages
+from projections.alerts import Alert
 from projections.projector import MAX_PERIODS_PER_SAVE, LedgerEvents, Projector
 from projections.settings import AlertSettings
 from projections.store import MemoryProjectionStore, ProjectionStore
@@ -109,33 +111,40 @@ def replace_live(
     settings: AlertSettings | None = None,
     progress: Progress | None = None,
 ) -> RebuildReport:
-    """Compares, then, where they differ, projects every event again into the live
-    store (of the embedded event store, with no server running) and moves its
-    position to the last event. The alerts of events the live projection had seen
-    are not sent again (marked delivered, unless they were waiting to be); those of
-    events it had not seen yet wait to be delivered, as they would have."""
-    report = rebuild_and_compare(ledger, live, settings, progress)
-    if not report.differences:
-        return report
+    """Rebuilds and compares; where they differ, the rebuilt projection takes the
+    live one's place in one transaction (the embedded event store, with no server
+    running), its position at the last event. The events the live projection had
+    seen are projected first: the alerts they raise again for periods already
+    over are marked delivered (customer success is not told of past periods);
+    the rest wait, and the sink writes an alert it has already written only once."""
     end = last_notification_id(ledger)
     seen = {key: head.version for key in live.org_keys() if (head := live.head(key)) is not None}
-    waiting = {key: {a.alert_id for a in live.pending(key)} for key in live.pending_org_keys()}
-    live.forget()  # keeps the alerts waiting to be delivered
-    projector = Projector(live, LedgerEvents(ledger), None, settings)
+    fresh = MemoryProjectionStore()
+    projector = Projector(fresh, LedgerEvents(ledger), None, settings)
+    done, now = 0, ledger.clock()
     for already_seen in (True, False):
-        for _, _, by_org in org_event_pages(ledger, 0):
+        for _, count, by_org in org_event_pages(ledger, 0):
             for org_key, events in by_org.items():
                 upto = seen.get(str(org_key), 0)
                 part = [e for e in events if (e.originator_version <= upto) == already_seen]
                 for chunk in _few_months(part):  # each within one save: nothing read past it
                     projector.project(org_key, chunk)
+            done += count if already_seen else 0
+            if progress is not None and already_seen:
+                progress(done, end)
         if already_seen:
-            for key in live.pending_org_keys():
-                kept = waiting.get(key, set())
-                found = [a.alert_id for a in live.pending(key) if a.alert_id not in kept]
-                live.mark_published(key, found)
-    live.set_position(POSITION, end)
+            for key in list(fresh.pending_org_keys()):
+                over = [a.alert_id for a in fresh.pending(key) if _over(a, now)]
+                fresh.mark_published(key, over)
+    report = RebuildReport(events=done, orgs=len(list(fresh.org_keys())))
+    report.differences = compare(live, fresh)
+    if report.differences:
+        live.take_over(fresh, {POSITION: end})
     return report
+
+
+def _over(alert: Alert, now: datetime) -> bool:
+    return alert.period_ends_at is not None and alert.period_ends_at <= now
 
 
 def _few_months(events: list[Any], months: int = MAX_PERIODS_PER_SAVE // 2) -> list[list[Any]]:

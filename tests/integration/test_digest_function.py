@@ -86,7 +86,7 @@ def test_a_kept_digest_cannot_be_deleted(s3: Any, ledger: CreditLedger) -> None:
 
 
 def test_every_org_is_found_once_across_the_scan_segments(s3: Any, ledger: CreditLedger) -> None:
-    from adapters.org_streams import SEGMENTS, digest_lines, org_keys
+    from adapters.org_streams import SEGMENTS, _segment, digest_lines, org_keys
     from ledger.audit import digest_of
     from ledger.domain.org import org_uuid
 
@@ -96,7 +96,11 @@ def test_every_org_is_found_once_across_the_scan_segments(s3: Any, ledger: Credi
         for e in range(3):
             ledger.consume_credit(name, user_id="u", enquiry_id=f"e-{e}")
     keys = org_keys(ledger.recorder)
-    assert sorted(keys) == sorted(org_uuid(name) for name in names)  # each once
+    assert sorted(keys) == sorted(org_uuid(name) for name in names)
+    client, table = ledger.recorder.client, ledger.recorder.table_name  # type: ignore[attr-defined]
+    by_segment = [_segment(client, table, n) for n in range(SEGMENTS)]
+    found = [key for keys_of in by_segment for key in keys_of]
+    assert len(found) == len(set(found)) == len(names)  # each org in one segment, once
     lines, missing = digest_lines(ledger)
     one_by_one = [digest_of(ledger.events, org_uuid(name)) for name in sorted(names)]
     assert missing == [] and lines == [d.line() for d in one_by_one if d is not None]

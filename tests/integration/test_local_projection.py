@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from dataclasses import replace
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +22,7 @@ from localmode.rebuild import compare, rebuild
 from localmode.settings import configure
 from localmode.worker import POSITION, ProjectionWorker
 from projections.projector import LedgerEvents, Projector
+from projections.settings import AlertSettings
 from tests.conftest import FakeClock
 from tests.projection_support import snapshot, validate
 from tests.stream_support import ids_by_identity, run_scenario
@@ -157,14 +159,50 @@ def test_rebuild_replace_mends_the_live_projection_and_sends_no_alert_twice(
     assert "org acme: period 2026-11 differs" in capsys.readouterr().out.splitlines()
     assert main(["rebuild", "--data-dir", data_dir]) == 0  # the live one is the rebuilt one
     again = reopen(local)
-    # The NearLimit its events raised again is not waiting to be sent; the
-    # LimitReached of the event it had not seen is, as it would have been.
-    assert [a.kind for a in again.store.pending(key)] == ["LimitReached"]
     assert again.worker.run_once() == 0  # its position is past the last event
-    again.worker.start()  # as `ledger serve` starts
+    again.worker.start()  # as `ledger serve` starts: what waits is sent, once
     again.worker.stop()
     assert [line["detail-type"] for line in again.lines()] == ["NearLimit", "LimitReached"]
+    assert again.store.pending(key) == []
     again.close()
+
+
+def test_rebuild_replace_tells_nothing_of_periods_already_over(local: Local) -> None:
+    local.clock.set(datetime(2026, 10, 20, 9, tzinfo=UTC))
+    local.use_lite(20)  # October, under settings that raise no NearLimit for it
+    strict = ProjectionWorker(local.ledger, local.store, local.sink, AlertSettings(runway_days=0))
+    strict.run_once()
+    assert [line["detail-type"] for line in local.lines()] == ["LimitReached"]
+    local.clock.set(datetime(2026, 11, 2, 9, tzinfo=UTC))
+    # The default settings raise October's NearLimit in a rebuild: too late to tell.
+    assert main(["rebuild", "--replace", "--data-dir", str(local.data_dir)]) == 0
+    again = reopen(local)
+    assert again.store.pending(str(org_uuid("acme"))) == []
+    balances = again.store.balances(str(org_uuid("acme")))
+    assert [b.near_limit_raised for b in balances] == [True]  # the rebuilt one, as a replay
+    again.worker.start()
+    again.worker.stop()
+    assert [line["detail-type"] for line in again.lines()] == ["LimitReached"]
+    again.close()
+
+
+def test_a_failed_take_over_leaves_the_live_projection_whole(local: Local) -> None:
+    local.use_lite(5)
+    local.worker.run_once()
+    key = str(org_uuid("acme"))
+    before = (local.store.head(key), local.store.rows(key), local.store.position(POSITION))
+    fresh, _ = rebuild(local.ledger)
+
+    class Failing(type(fresh)):  # type: ignore[misc]
+        def rows(self, org_key: str) -> Any:
+            raise OSError("disk gone")
+
+    broken = Failing()
+    vars(broken).update(vars(fresh))
+    with pytest.raises(OSError):
+        local.store.take_over(broken, {POSITION: 99})
+    after = (local.store.head(key), local.store.rows(key), local.store.position(POSITION))
+    assert after == before
 
 
 def test_rebuild_replace_waits_for_no_server(local: Local, capsys: Any) -> None:

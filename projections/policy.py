@@ -70,6 +70,9 @@ def evaluate(
     return _record(after, alert, near_limit_raised=True), [alert]
 
 
+ALMOST_OUT = 0.1  # of the limit left: the runway is judged from the period's first day
+
+
 def near_limit(
     balance: Balance, at: datetime, settings: AlertSettings
 ) -> tuple[Rule, Outlook] | None:
@@ -80,8 +83,10 @@ def near_limit(
         return None  # nothing left to warn of
     trial = balance.period == TRIAL_PERIOD
     today = whole_days_gone(balance, at)
-    # A period's first days say how busy those days were more than what the pace is.
-    if today < (1 if trial else settings.min_days):
+    # A period's first days say how busy those days were more than what the pace is,
+    # unless they have all but used it up.
+    almost_out = balance.remaining <= ALMOST_OUT * balance.limit
+    if today < (1 if trial else settings.min_days) and not almost_out:
         return None  # checked before the pace is read: most events stop here or sooner
     pace = recent_pace(balance, at, settings)
     runway = settings.trial_runway_days if trial else settings.runway_days

@@ -81,6 +81,15 @@ def test_an_early_burst_that_slows_raises_nothing(memory_ledger, clock, alerts) 
     assert alerts() == []
 
 
+def test_all_but_used_up_in_the_first_days_raises_near_limit(memory_ledger, clock, alerts) -> None:
+    clock.set(datetime(2026, 11, 1, 12, tzinfo=UTC))
+    memory_ledger.set_plan("acme", "Lite")
+    consume(memory_ledger, 17)  # 3 of 20 left: a first day's burst, no more
+    assert alerts() == []
+    consume(memory_ledger, 1)  # 2 left (a tenth) at this pace, within hours
+    assert alerts() == [("NearLimit", "2026-11", "runway", 18)]
+
+
 def test_near_limit_once_per_period_then_again_next_month(memory_ledger, clock, alerts) -> None:
     clock.set(datetime(2026, 11, 1, 12, tzinfo=UTC))
     memory_ledger.set_plan("acme", "Basic")

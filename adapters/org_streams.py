@@ -11,13 +11,9 @@ from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from eventsourcing.sqlite import SQLiteAggregateRecorder
-from eventsourcing.utils import get_topic
-
 from ledger.audit import digest_of, org_name
-from ledger.domain.org import Org, org_uuid
+from ledger.domain.org import ORG_TOPIC, org_uuid
 
-ORG_TOPIC = get_topic(Org) + "."
 _PAGE = 1000
 # DynamoDB: a run of the daily digest function has 15 minutes. Parallel scan
 # segments and concurrent digest reads make it that many times faster.
@@ -27,13 +23,20 @@ READERS = 16
 
 def org_keys(recorder: Any) -> list[uuid.UUID]:
     """The UUIDs of every org stream, each once."""
-    if isinstance(recorder, SQLiteAggregateRecorder):
+    if _sqlite_recorder(recorder):
         found: Iterator[Any] = _sqlite(recorder)
     elif _dynamodb_recorder(recorder):
         found = _dynamodb(recorder.client, recorder.table_name)
     else:
         found = _notifications(recorder)
     return list(dict.fromkeys(uuid.UUID(str(key)) for key in found))
+
+
+def _sqlite_recorder(recorder: Any) -> bool:
+    # Imported here: the digest function (DynamoDB) need not load sqlite at a cold start.
+    from eventsourcing.sqlite import SQLiteAggregateRecorder
+
+    return isinstance(recorder, SQLiteAggregateRecorder)
 
 
 def _dynamodb_recorder(recorder: Any) -> bool:

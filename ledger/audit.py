@@ -70,17 +70,6 @@ class Break:
         return f"org {self.org_id}: version {self.version} {self.reason}"
 
 
-def view(org_id: str, event: Any, hash_: str) -> ChainedEvent:
-    return ChainedEvent(
-        org_id=org_id,
-        version=event.originator_version,
-        type=type(event).__name__,
-        occurred_at=chain.moment_text(event.timestamp),
-        data=chain.plain(chain.event_data(event)),
-        hash=hash_,
-    )
-
-
 def links(
     org_id: str, events: Iterable[Any], previous: str = chain.GENESIS
 ) -> Iterator[tuple[Any, ChainedEvent, str]]:
@@ -91,8 +80,9 @@ def links(
     so an altered event breaks the chain at itself, not at every later one.
     """
     for event in events:
-        computed = chain.link(previous, chain.event_document(org_id, event))
-        shown = view(org_id, event, chain.stored_hash(event) or computed)
+        doc = chain.event_document(org_id, event)  # built once: hashed, then shown
+        computed = chain.link(previous, doc)
+        shown = ChainedEvent(**doc, hash=chain.stored_hash(event) or computed)
         yield event, shown, computed
         previous = shown.hash
 

@@ -42,10 +42,6 @@ def within(seconds: float | None, reserve: float = 0.0) -> Iterator[None]:
         _current.reset(token)
 
 
-def current() -> Deadline | None:
-    return _current.get()
-
-
 def remaining() -> float | None:
     """Seconds left to start a store call, or None without a deadline."""
     found = _current.get()

@@ -8,12 +8,10 @@ from typing import Any
 
 from eventsourcing.persistence import StoredEvent
 from eventsourcing.sqlite import SQLiteApplicationRecorder
-from eventsourcing.utils import get_topic
 
 from ledger import CreditLedger
-from ledger.domain.org import Org
+from ledger.domain.org import ORG_TOPIC
 
-_ORG_TOPIC = get_topic(Org) + "."
 Row = Sequence[Any]  # notification id, originator id, version, topic, state
 
 
@@ -34,7 +32,7 @@ def org_event_pages(
             return
         by_org: dict[uuid.UUID, list[Any]] = {}
         for _, originator_id, version, topic, state in rows:
-            if topic.startswith(_ORG_TOPIC):
+            if topic.startswith(ORG_TOPIC):
                 org_key = ids.get(originator_id)
                 if org_key is None:
                     org_key = ids[originator_id] = convert(originator_id)

@@ -3,6 +3,7 @@ with the live one; with `--replace`, makes the live one the rebuilt one."""
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -13,11 +14,10 @@ from eventsourcing.persistence import PersistenceError
 
 from adapters.projection_sqlite import SQLiteProjectionStore
 from ledger import CreditLedger
-from ledger.domain.periods import month_key
 from localmode.feeds import POSITION, all_org_keys, dynamodb_recorder
 from localmode.follower import last_notification_id, org_event_pages
 from projections.alerts import Alert
-from projections.projector import MAX_PERIODS_PER_SAVE, LedgerEvents, Projector
+from projections.projector import LedgerEvents, Projector
 from projections.settings import AlertSettings
 from projections.store import MemoryProjectionStore, ProjectionStore
 
@@ -46,9 +46,14 @@ def rebuild(
 
 
 def _replay(
-    ledger: CreditLedger, projector: Projector, progress: Progress | None, page: int = 1000
+    ledger: CreditLedger,
+    projector: Projector,
+    progress: Progress | None,
+    page: int = 1000,
+    project: Callable[[uuid.UUID, list[Any]], object] | None = None,
 ) -> int:
-    """Projects every event of the ledger; the number of events."""
+    """Projects every event of the ledger (each org's part of a page by `project`,
+    when given); the number of events."""
     if dynamodb_recorder(ledger) is not None:  # no log: each org's stream, one by one
         done = 0
         for org_key in all_org_keys(ledger):
@@ -58,7 +63,7 @@ def _replay(
     total, done = last_notification_id(ledger), 0
     for _, count, by_org in org_event_pages(ledger, 0, page):
         for org_key, events in by_org.items():
-            projector.project(org_key, events)
+            (project or projector.project)(org_key, events)
         done += count
         if progress is not None:
             progress(done, total)
@@ -117,25 +122,26 @@ def replace_live(
     seen are projected first: the alerts they raise again for periods already
     over are marked delivered (customer success is not told of past periods);
     the rest wait, and the sink writes an alert it has already written only once."""
+    assert dynamodb_recorder(ledger) is None  # the follower's log is the embedded store's
     end = last_notification_id(ledger)
     seen = {key: head.version for key in live.org_keys() if (head := live.head(key)) is not None}
     fresh = MemoryProjectionStore()
     projector = Projector(fresh, LedgerEvents(ledger), None, settings)
-    done, now = 0, ledger.clock()
-    for already_seen in (True, False):
-        for _, count, by_org in org_event_pages(ledger, 0):
-            for org_key, events in by_org.items():
-                upto = seen.get(str(org_key), 0)
-                part = [e for e in events if (e.originator_version <= upto) == already_seen]
-                for chunk in _few_months(part):  # each within one save: nothing read past it
-                    projector.project(org_key, chunk)
-            done += count if already_seen else 0
-            if progress is not None and already_seen:
-                progress(done, end)
-        if already_seen:
-            for key in list(fresh.pending_org_keys()):
-                over = [a.alert_id for a in fresh.pending(key) if _over(a, now)]
-                fresh.mark_published(key, over)
+    now = ledger.clock()
+
+    def project(org_key: uuid.UUID, events: list[Any]) -> None:
+        """An org's events in order: those the live projection had seen first, then
+        (no alert of theirs pending yet) those of periods over marked delivered."""
+        key, upto = str(org_key), seen.get(str(org_key), 0)
+        early = [e for e in events if e.originator_version <= upto]
+        if early:  # the projector reads nothing past the events it is handed
+            projector.project(org_key, early)
+        if early:
+            fresh.mark_published(key, [a.alert_id for a in fresh.pending(key) if _over(a, now)])
+        if len(early) < len(events):
+            projector.project(org_key, events[len(early) :])
+
+    done = _replay(ledger, projector, progress, project=project)
     report = RebuildReport(events=done, orgs=len(list(fresh.org_keys())))
     report.differences = compare(live, fresh)
     if report.differences:
@@ -145,18 +151,3 @@ def replace_live(
 
 def _over(alert: Alert, now: datetime) -> bool:
     return alert.period_ends_at is not None and alert.period_ends_at <= now
-
-
-def _few_months(events: list[Any], months: int = MAX_PERIODS_PER_SAVE // 2) -> list[list[Any]]:
-    """The events in runs that touch at most `months` months (two periods each at
-    most, a trial's and a month's), so the projector folds each run in one save."""
-    runs: list[list[Any]] = []
-    seen: set[str] = set()
-    for event in events:
-        month = month_key(event.timestamp)
-        if not runs or (month not in seen and len(seen) == months):
-            runs.append([])
-            seen = set()
-        seen.add(month)
-        runs[-1].append(event)
-    return runs

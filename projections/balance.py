@@ -38,6 +38,11 @@ class Balance:
         return self.allowance + self.top_up_credits
 
     @property
+    def days(self) -> int:
+        """Days in the period (a trial's last may be short, if its span is not whole days)."""
+        return -((self.starts_at - self.ends_at) // DAY)
+
+    @property
     def remaining(self) -> int:
         return max(0, self.limit - self.used)
 
@@ -102,7 +107,7 @@ class OrgView:
 
 
 T = TypeVar("T")
-_DAY = timedelta(days=1)
+DAY = timedelta(days=1)
 
 
 def evolve(obj: T, **changes: Any) -> T:
@@ -187,7 +192,7 @@ def _period(view: OrgView, period: str, moment: datetime) -> Balance:
     earlier = None
     if before is not None and before.period != TRIAL_PERIOD and before.ends_at == starts_at:
         # Its busiest day left out, as the pace leaves out one burst.
-        days = (before.ends_at - before.starts_at) // _DAY
+        days = (before.ends_at - before.starts_at) // DAY
         earlier = (before.used - max(before.daily, default=0)) / (days - 1)
     return Balance(
         period=period,
@@ -202,7 +207,7 @@ def _period(view: OrgView, period: str, moment: datetime) -> Balance:
 
 def _count_day(balance: Balance, moment: datetime, credits: int) -> tuple[int, ...]:
     """The daily counts with `credits` more on the day of `moment`."""
-    day = (moment - balance.starts_at) // _DAY
+    day = (moment - balance.starts_at) // DAY
     daily = balance.daily
     if day < len(daily):
         return (*daily[:day], daily[day] + credits, *daily[day + 1 :])

@@ -9,15 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from ledger.domain.org import Org
-from projections.balance import Balance, OrgView
+from projections.balance import DAY, Balance, OrgView
 from projections.policy import step
 from projections.settings import AlertSettings
-
-DAY = timedelta(days=1)
 
 
 @dataclass(frozen=True)
@@ -82,7 +80,7 @@ def burn_down(
         marks += [Mark(a.occurred_at, a.kind, f"{a.kind} at {a.used} of {a.limit}") for a in alerts]
     if balance is None:
         return None
-    length = -((balance.starts_at - balance.ends_at) // DAY)
+    length = balance.days
     today = min((now - balance.starts_at) // DAY, length - 1)
     used: list[int | None] = []
     limits: list[int] = []

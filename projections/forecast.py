@@ -20,10 +20,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from ledger.domain.plans import CATALOGUE, Plan
-from projections.balance import Balance
+from projections.balance import DAY, Balance
 from projections.settings import AlertSettings
 
-DAY = timedelta(days=1)
 TRIM_FROM = 4  # days in the window from which the busiest one is left out
 MONTH_DAYS = 30  # a trial's pace "over a month", for the plan it is offered
 _DEFAULTS = AlertSettings()
@@ -69,13 +68,16 @@ def outlook_at_pace(balance: Balance, at: datetime, pace: Pace) -> Outlook:
 
 def whole_days_gone(balance: Balance, at: datetime) -> int:
     """The day `at` falls in: whole days of the period gone (cheap, before any pace)."""
-    length = balance.ends_at - balance.starts_at
-    return min(max(at - balance.starts_at, timedelta(0)), length) // DAY
+    return _elapsed(balance, at) // DAY
+
+
+def _elapsed(balance: Balance, at: datetime) -> timedelta:
+    """The period's time gone at `at`, within the period."""
+    return min(max(at - balance.starts_at, timedelta(0)), balance.ends_at - balance.starts_at)
 
 
 def recent_pace(balance: Balance, at: datetime, settings: AlertSettings = _DEFAULTS) -> Pace:
-    length = balance.ends_at - balance.starts_at
-    elapsed = min(max(at - balance.starts_at, timedelta(0)), length)
+    elapsed = _elapsed(balance, at)
     today = elapsed // DAY  # past the last day once the period is over
     weekdays_only = _weekdays_only(balance, today)
     counts = [
@@ -111,7 +113,7 @@ def recent_pace(balance: Balance, at: datetime, settings: AlertSettings = _DEFAU
 def still_to_use(balance: Balance, pace: Pace) -> float:
     """Credits the pace adds by the period's end: its share of the rest of today,
     then a day's for every later day that counts."""
-    if pace.today >= _length(balance):
+    if pace.today >= balance.days:
         return 0.0
     return _rest_of_today(balance, pace) + pace.per_day * _later_days(balance, pace)
 
@@ -128,7 +130,7 @@ def margin(balance: Balance, pace: Pace, confidence: float) -> float:
     """`confidence` standard deviations of the usage still to come: the day-to-day
     spread, and the pace's own uncertainty carried over the days ahead."""
     ahead = float(_later_days(balance, pace))
-    if pace.today < _length(balance) and _counts(balance, pace.today, pace.weekdays_only):
+    if pace.today < balance.days and _counts(balance, pace.today, pace.weekdays_only):
         ahead += 1 - pace.share
     if ahead <= 0:
         return 0.0
@@ -145,14 +147,14 @@ def run_out_at(balance: Balance, at: datetime, pace: Pace) -> datetime | None:
     remaining = balance.remaining
     if remaining == 0:
         return at
-    if pace.today >= _length(balance) or pace.per_day <= 0:
+    if pace.today >= balance.days or pace.per_day <= 0:
         return None
     today = _rest_of_today(balance, pace)
     if today >= remaining:
         end_of_today = min(balance.starts_at + (pace.today + 1) * DAY, balance.ends_at)
         return at + (end_of_today - at) * (remaining / today)
     days = 0
-    for d in range(pace.today + 1, _length(balance)):
+    for d in range(pace.today + 1, balance.days):
         if not _counts(balance, d, pace.weekdays_only):
             continue
         days += 1
@@ -180,13 +182,8 @@ def _active_share(weekdays_only: bool) -> float:
     return 5 / 7 if weekdays_only else 1.0
 
 
-def _length(balance: Balance) -> int:
-    """Days in the period (a trial's last may be short, if its span is not whole days)."""
-    return -((balance.starts_at - balance.ends_at) // DAY)
-
-
 def _later_days(balance: Balance, pace: Pace) -> int:
-    days = range(pace.today + 1, _length(balance))
+    days = range(pace.today + 1, balance.days)
     return sum(1 for d in days if _counts(balance, d, pace.weekdays_only))
 
 

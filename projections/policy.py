@@ -16,9 +16,8 @@ from typing import Any
 from ledger.domain.org import Org
 from ledger.domain.periods import TRIAL_PERIOD
 from projections.alerts import LIMIT_REACHED, NEAR_LIMIT, Alert, Kind, Rule
-from projections.balance import Balance, OrgView, apply, evolve
+from projections.balance import DAY, Balance, OrgView, apply, evolve
 from projections.forecast import (
-    DAY,
     Outlook,
     margin,
     outlook,

@@ -129,7 +129,9 @@ class Projector:
             # again from the store would decode each one twice.
             if used == len(new) and not (read and len(new) == READ_CHUNK):
                 return view, pending + alerts
-            events, seen_version = (), None  # a long history: save in steps
+            # A long history: save in steps, going on with the events handed in (the
+            # caller's to continue past; reading on from the store is for reads).
+            events, seen_version = (() if read else new[used:]), None
         raise ProjectionBusy(f"projection of {key} kept moving")
 
     def publish_pending(self, org_key: uuid.UUID) -> list[str]:

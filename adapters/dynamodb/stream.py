@@ -14,12 +14,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from eventsourcing.utils import get_topic
-
 from adapters.dynamodb.items import KIND, STREAM, TOPIC, VERSION
-from ledger.domain.org import Org
+from ledger.domain.org import ORG_TOPIC
 
-_ORG_TOPIC = get_topic(Org) + "."
 PAGE = 1000  # GetRecords' largest page
 
 
@@ -119,7 +116,7 @@ def org_doorbell(record: dict[str, Any]) -> tuple[uuid.UUID, int] | None:
     except (KeyError, ValueError, TypeError):
         return None
     topic = (image.get(TOPIC) or {}).get("S")
-    if version < 1 or (topic is not None and not topic.startswith(_ORG_TOPIC)):
+    if version < 1 or (topic is not None and not topic.startswith(ORG_TOPIC)):
         return None  # receipts have their own streams and no balance
     return originator, version
 
@@ -134,7 +131,7 @@ def org_keys(client: Any, table: str) -> Iterator[uuid.UUID]:
         "ProjectionExpression": "#s",
         "FilterExpression": "#v = :one AND begins_with(#t, :org)",
         "ExpressionAttributeNames": {"#s": STREAM, "#v": VERSION, "#t": TOPIC},
-        "ExpressionAttributeValues": {":one": {"N": "1"}, ":org": {"S": _ORG_TOPIC}},
+        "ExpressionAttributeValues": {":one": {"N": "1"}, ":org": {"S": ORG_TOPIC}},
     }
     while True:
         page = client.scan(**kwargs)

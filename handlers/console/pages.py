@@ -15,7 +15,8 @@ from urllib.parse import quote, urlencode
 
 from ledger.domain.plans import PLAN_NAMES
 from projections.alerts import format_time
-from projections.burndown import DAY, BurnDown
+from projections.balance import DAY
+from projections.burndown import BurnDown
 from projections.orgs import SORTS, STATES, OrgRow, OrgsPage, OrgsQuery
 
 USERS_SHOWN = 100  # an org page lists its heaviest users, up to this many

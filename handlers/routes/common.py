@@ -101,7 +101,6 @@ _ERRORS: dict[int, tuple[str, type[BaseModel]]] = {
         _error_model("Busy", ("BUSY",), "the store is busy; try again"),
     ),
 }
-ERROR_MODELS = {status: model for status, (_, model) in _ERRORS.items()}
 COMMAND_ERRORS = (400, 409, 413, 422, 503)
 READ_ERRORS = (404, 422)
 

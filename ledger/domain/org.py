@@ -9,6 +9,7 @@ from functools import lru_cache
 from typing import Any, Protocol
 
 from eventsourcing.domain import Aggregate
+from eventsourcing.utils import get_topic
 
 from ledger.domain import chain, errors
 from ledger.domain.periods import TRIAL_PERIOD, as_utc, month_end, month_key
@@ -40,13 +41,7 @@ class Org(Aggregate):
     class_version = 2  # 2: counts the reports paid by top-ups (`top_up_used`)
 
     class OrgOpened(Aggregate.Created):
-        org_id: str
-
-        def mutate(self, aggregate: Any) -> Any:
-            org = super().mutate(aggregate)
-            assert isinstance(org, Org)
-            org._link(self)
-            return org
+        org_id: str  # linked into the chain by Org.Event.mutate, as every event is
 
     class PlanSet(Aggregate.Event):
         plan: str
@@ -394,6 +389,11 @@ class Org(Aggregate):
         if kind == PLAN and standing.plan_used == 0:
             return TOP_UP
         return kind
+
+
+# Every org event's topic starts so (receipts and snapshots' do not): how stores
+# and feeds pick out org events without decoding them.
+ORG_TOPIC = get_topic(Org) + "."
 
 
 class Charge(Protocol):

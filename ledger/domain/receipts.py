@@ -20,6 +20,7 @@ from typing import Any, ClassVar, Self
 from eventsourcing.domain import Aggregate
 from eventsourcing.utils import get_topic
 
+from ledger.domain.chain import ENVELOPE
 from ledger.domain.org import NAMESPACE
 
 
@@ -56,14 +57,11 @@ def _keys(kind: str, org_id: str, other_id: str) -> list[uuid.UUID]:
     return keys
 
 
-_ENVELOPE = {field.name for field in dataclasses.fields(Aggregate.Created)}
-
-
 @functools.cache
 def _own_fields(recorded: type[Any]) -> tuple[str, ...]:
     """A receipt event's fields past the envelope and the org id."""
     names = [f.name for f in dataclasses.fields(recorded)]
-    return tuple(n for n in names if n not in _ENVELOPE and n != "org_id")
+    return tuple(n for n in names if n not in ENVELOPE and n != "org_id")
 
 
 class Receipt(Aggregate):
@@ -113,7 +111,7 @@ class Receipt(Aggregate):
 
         def apply(self, aggregate: Aggregate) -> None:
             # Only when a receipt's stream is read back as an aggregate (audits).
-            vars(aggregate).update((k, v) for k, v in vars(self).items() if k not in _ENVELOPE)
+            vars(aggregate).update((k, v) for k, v in vars(self).items() if k not in ENVELOPE)
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)

@@ -53,3 +53,26 @@ def test_a_long_history_is_read_in_chunks_to_its_end(clock: FakeClock) -> None:
     handed = MemoryProjectionStore()
     Projector(handed, LedgerEvents(ledger)).project(org_uuid("acme"), events)
     assert handed.balances(str(org_uuid("acme"))) == store.balances(str(org_uuid("acme")))
+
+
+def test_events_over_more_periods_than_one_save_holds_are_not_read_again(
+    clock: FakeClock,
+) -> None:
+    """A save holds MAX_PERIODS_PER_SAVE periods: the projector saves in steps and
+    goes on with the events it was handed, reading nothing past them."""
+    from projections.projector import MAX_PERIODS_PER_SAVE
+
+    ledger = CreditLedger(env={"PERSISTENCE_MODULE": "eventsourcing.popo"}, clock=clock)
+    ledger.set_plan("acme", "Lite")
+    for month in range(MAX_PERIODS_PER_SAVE + 5):
+        clock.advance(days=31)
+        ledger.consume_credit("acme", user_id="u", enquiry_id=f"e-{month}")
+    events = list(ledger.org_events("acme"))
+    clock.advance(days=31)
+    ledger.consume_credit("acme", user_id="u", enquiry_id="e-after")  # not handed in
+    source, store = CountingSource(ledger), MemoryProjectionStore()
+    Projector(store, source).project(org_uuid("acme"), events)
+    assert source.reads == 0
+    head = store.head(str(org_uuid("acme")))
+    assert head is not None and head.version == len(events)
+    assert len(store.balances(str(org_uuid("acme")))) > MAX_PERIODS_PER_SAVE

@@ -59,10 +59,16 @@ def test_a_page_is_one_query_of_the_index(store: DynamoDBProjectionStore) -> Non
 
 
 def test_a_filter_reads_on_until_the_page_is_full(store: DynamoDBProjectionStore) -> None:
+    for n in range(3):  # run out, and last in org id order: past many reads of the index
+        out = row(f"zz-{n}", 100)
+        view = OrgView(org_id=out.org_id, version=2, plan="Basic")
+        assert store.save(f"key-zz-{n}", 0, view, [], [], [out])
     made = requests(store)
-    page = store.list_orgs(OrgsQuery(month="2026-11", state="limit_reached", limit=10))
-    assert {name for name, _ in made} == {"Query"}
-    assert page.orgs == []  # none has run out (used is at most 99 of 100)
+    query = OrgsQuery(month="2026-11", state="limit_reached", sort="org_id", limit=2)
+    page = store.list_orgs(query)
+    assert {name for name, _ in made} == {"Query"} and len(made) > 1
+    assert [r.org_id for r in page.orgs] == ["zz-0", "zz-1"] and page.next_after is not None
+    assert store.list_orgs(OrgsQuery(month="2026-11", state="limit_reached", limit=5)).orgs
 
 
 def test_the_size_of_a_listed_row(store: DynamoDBProjectionStore) -> None:

@@ -36,7 +36,8 @@ def test_an_alert_pending_from_before_the_outlook_is_published_within_the_schema
     validate(alert.event())
     detail = alert.detail()
     assert {k: detail[k] for k in EARLIER["detail"]} == EARLIER["detail"]
-    assert [detail[k] for k in ("pace_per_day", "run_out_at", "period_ends_at")] == [None] * 3
+    added = ("pace_per_day", "run_out_at", "period_ends_at", "suggested_plan")
+    assert [detail[k] for k in added] == [None] * 4
 
 
 def test_the_schema_names_each_rule_and_what_it_promises() -> None:

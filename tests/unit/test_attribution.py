@@ -35,6 +35,7 @@ def test_each_change_a_person_makes_records_who_and_why(memory_ledger: CreditLed
     memory_ledger.set_user_limit("acme", 5, actor="jane")
     memory_ledger.top_up("acme", 10, actor="sam", reason="goodwill after the outage")
     memory_ledger.consume_credit("acme", user_id="u-1", enquiry_id="e-1")
+    memory_ledger.refund_credit("acme", "e-1", actor="kim", reason="the report failed")
     recorded = data(memory_ledger)
     assert [(d.get("actor"), d.get("reason")) for d in recorded[1:4]] == [
         ("jane", "signed the order form"),
@@ -42,6 +43,7 @@ def test_each_change_a_person_makes_records_who_and_why(memory_ledger: CreditLed
         ("sam", "goodwill after the outage"),
     ]
     assert "actor" not in recorded[4] and recorded[4]["user_id"] == "u-1"
+    assert (recorded[5]["actor"], recorded[5]["reason"]) == ("kim", "the report failed")
 
 
 @pytest.mark.parametrize(

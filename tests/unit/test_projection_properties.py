@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from ledger import CreditLedger, LedgerError
@@ -173,6 +173,10 @@ def test_evolve_refuses_a_field_the_class_lacks() -> None:
         trial_runway_days=st.floats(0, 7),
     ),
 )
+# Most generated days raise nothing; these three always reach the checks below.
+@example([5] * 10, 100, 9 * 24 * 60 + 720, None, False, AlertSettings())  # forecast
+@example([5] * 10, 60, 9 * 24 * 60 + 720, None, False, AlertSettings())  # runway
+@example([3, 2, 3], 10, 2 * 24 * 60 + 60, None, True, AlertSettings())  # a trial's runway
 def test_a_near_limit_says_what_it_warns_of(
     daily: list[int],
     allowance: int,

@@ -119,6 +119,7 @@ def test_limit_reached_by_consumption(memory_ledger, clock, alerts, sink) -> Non
     ]
     reached = sink.events[1]["detail"]
     assert (reached["limit"], reached["remaining"], reached["plan"]) == (20, 0, "Lite")
+    assert reached["run_out_at"] == reached["occurred_at"]  # it ran out then
 
 
 def test_limit_reached_by_downgrade_suppresses_near_limit(memory_ledger, clock, alerts) -> None:

@@ -17,15 +17,9 @@ from typing import Any
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from adapters.org_streams import digest_lines
+from handlers.digest_keys import BUCKET_ENV, object_key
 from handlers.observability import logger, trace_calls, tracer
 from handlers.wiring import services
-
-BUCKET_ENV = "LEDGER_DIGEST_BUCKET"
-PREFIX = "digests/"
-
-
-def object_key(moment: datetime) -> str:
-    return PREFIX + moment.astimezone(UTC).strftime("%Y/%m/%d/%H%M%SZ.jsonl")
 
 
 def write_digests(s3: Any, bucket: str, moment: datetime) -> dict[str, Any]:

@@ -17,7 +17,7 @@ from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
 from adapters.tables import EVENTS
-from handlers.digests import BUCKET_ENV, PREFIX
+from handlers.digest_keys import BUCKET_ENV, PREFIX
 from stacks.event_store import EventStore, grant_on
 from stacks.functions import LedgerCode, ledger_function
 from stacks.nag import acknowledge

@@ -7,6 +7,7 @@ scripts and styles it needs are served from the package, so it works offline.
 from __future__ import annotations
 
 import os
+from datetime import datetime
 from importlib import resources
 from typing import Annotated, Any
 
@@ -95,19 +96,19 @@ def console_org(org_id: OrgId) -> Response[str]:
         return _html(pages.not_found_page(org_id), 404)
     balance = head.current
     rows = [r for r in store.rows(key) if r.period == balance.period]
-    chart = _burn_down(ledger, store, key, head)
+    now = ledger.clock()
+    chart = _burn_down(ledger, store, key, head, now)
     history = ledger.history(org_id, after=max(0, head.version - HISTORY_SHOWN))
     events = [
         {"version": e.version, "type": e.type, "occurred_at": e.occurred_at, "data": e.data}
         for e in reversed(history.events)
     ]
     row = rows[-1] if rows else None
-    now = ledger.clock()
     return _html(pages.org_page(org_id, row, chart, dict(balance.by_user), events, now))
 
 
 def _burn_down(
-    ledger: CreditLedger, store: ProjectionStore, key: str, head: OrgView
+    ledger: CreditLedger, store: ProjectionStore, key: str, head: OrgView, now: datetime
 ) -> BurnDown | None:
     """The period replayed from its own events: read newest first back to its start."""
     balance = head.current
@@ -128,7 +129,7 @@ def _burn_down(
         upper = page[-1].originator_version - 1
     view = start_view(org_id, before, store.balances(key), head)
     settings = AlertSettings.from_env(os.environ)
-    return burn_down(view, period[::-1], balance.period, ledger.clock(), settings)
+    return burn_down(view, period[::-1], balance.period, now, settings)
 
 
 @router.get("/console/assets/<name>", include_in_schema=False)

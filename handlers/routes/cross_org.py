@@ -10,6 +10,7 @@ from aws_lambda_powertools.event_handler.router import APIGatewayRouter
 from pydantic import BaseModel, ConfigDict
 
 from handlers.routes.common import documented, json_response
+from handlers.schemas import PlanName
 from handlers.wiring import services
 from ledger.domain.periods import month_key
 from ledger.validation import MONTH_RANGE_PATTERN, check_month
@@ -19,7 +20,6 @@ router = APIGatewayRouter()
 
 StateName = Literal["limit_reached", "near_limit", "ok", "all"]
 SortName = Literal["run_out", "used_share", "org_id"]
-PlanName = Literal["Ultimate", "Enterprise", "Basic", "Lite", "Trial"]
 
 
 class OrgRowBody(BaseModel):
